@@ -1,0 +1,140 @@
+#pragma once
+
+// The board model: the state of one session is the fold of `apply` over its
+// op log. `apply` reads no clock and no random source; everything it needs is
+// in the stamped op, so replaying a log reproduces the live board exactly.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ruche/protocol/codec.hpp"
+#include "ruche/protocol/ops.hpp"
+#include "ruche/protocol/result.hpp"
+
+namespace ruche::protocol {
+
+// Dots per participant id.
+using vote_tally = std::map<std::string, std::uint32_t>;
+
+std::uint32_t total(const vote_tally& votes) noexcept;
+
+// What a note absorbed from a duplicate merged into it.
+struct merged_note {
+    std::string id;
+    std::string text;
+    std::string author;
+    bool operator==(const merged_note&) const = default;
+};
+
+struct note {
+    std::string id;
+    std::string text;
+    protocol::color color = color::yellow;
+    point at;
+    std::string author;
+    // Everyone who wrote it: the author, then the authors of merged duplicates.
+    std::vector<std::string> authors;
+    // Set when the facilitator wrote it for someone without a phone.
+    std::optional<protocol::profile> profile;
+    std::optional<std::string> theme;
+    vote_tally votes;
+    std::vector<merged_note> merged;
+    std::uint64_t created_seq = 0;
+    std::int64_t created_time = 0;
+    bool operator==(const note&) const = default;
+};
+
+struct theme {
+    std::string id;
+    std::string title;
+    point at;
+    std::string synthesis;
+    vote_tally votes;
+    std::uint64_t created_seq = 0;
+    bool operator==(const theme&) const = default;
+};
+
+struct participant {
+    std::string id;
+    protocol::role role = role::participant;
+    std::string name;
+    std::optional<protocol::profile> profile;
+    bool present = false;
+    std::int64_t joined_time = 0;  // first arrival
+    bool operator==(const participant&) const = default;
+};
+
+struct settings {
+    std::string title;
+    std::string question;
+    std::uint32_t vote_budget = 5;
+    bool anonymous = true;
+    std::uint32_t note_max_length = 500;
+    std::vector<protocol::profile> profiles{std::begin(all_profiles), std::end(all_profiles)};
+    bool operator==(const settings&) const = default;
+};
+
+struct timer {
+    std::int64_t started_time = 0;
+    std::uint32_t seconds = 0;
+    bool operator==(const timer&) const = default;
+};
+
+struct phase_change {
+    protocol::phase phase = phase::writing;
+    std::uint64_t seq = 0;
+    std::int64_t time = 0;
+    bool operator==(const phase_change&) const = default;
+};
+
+struct board {
+    std::uint64_t seq = 0;  // last applied
+    std::int64_t created_time = 0;
+    std::int64_t updated_time = 0;
+    protocol::settings settings;
+    protocol::phase phase = phase::writing;
+    bool locked = false;
+    std::optional<protocol::timer> timer;
+    std::map<std::string, note> notes;
+    std::map<std::string, theme> themes;
+    std::map<std::string, participant> participants;
+    std::vector<phase_change> phases;
+    bool operator==(const board&) const = default;
+};
+
+// Who may see an applied op besides the facilitators.
+struct audience {
+    // Empty: everyone. Otherwise only these participants (a private note's
+    // authors during private writing).
+    std::vector<std::string> only;
+    // What participants may see changed as a whole (leaving private writing,
+    // switching anonymity): they need a fresh projected state.
+    bool resync = false;
+};
+
+// Applies one stamped op. On success the board changes and the audience of
+// the event is returned; on rejection the board is left untouched.
+result<audience> apply(board& b, const stamped_op& s);
+
+// The id and role of the person looking, for projections.
+bool is_facilitator(const board& b, std::string_view viewer);
+bool can_see(const board& b, const note& n, std::string_view viewer);
+
+// Canonical serialisation: the same state gives the same bytes.
+json to_json(const board& b);
+result<board> board_from_json(const json& j);
+std::string serialize(const board& b);
+
+// The state as `viewer` may see it: private notes of others removed and, in
+// anonymous sessions, other people's authorship and votes redacted.
+json project(const board& b, std::string_view viewer);
+
+// The event for `viewer`, or nullopt when they may not see it. `after` is the
+// board once the op is applied and `who` what `apply` returned for it.
+std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
+                                  std::string_view viewer);
+
+}  // namespace ruche::protocol

@@ -1,0 +1,68 @@
+#pragma once
+
+// Stable error codes of the protocol and the board model. The wire carries
+// `code_name(e)` (e.g. "unknown_note"); never renumber or rename a code.
+
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace ruche::protocol {
+
+enum class errc {
+    // Shape of the input
+    not_json = 1,
+    not_object,
+    missing_field,
+    wrong_type,
+    unknown_field,
+    unknown_kind,
+    server_only_kind,
+    invalid_utf8,
+    control_character,
+    empty_text,
+    too_long,
+    out_of_range,
+    unknown_color,
+    unknown_phase,
+    unknown_profile,
+    unknown_role,
+    invalid_id,
+    // Rules of the board
+    out_of_order,
+    duplicate_id,
+    unknown_participant,
+    unknown_note,
+    unknown_theme,
+    facilitator_only,
+    not_author,
+    system_only,
+    wrong_phase,
+    board_locked,
+    session_closed,
+    vote_budget_exhausted,
+    no_vote_to_remove,
+    merge_into_self,
+    profile_not_offered,
+};
+
+const std::error_category& protocol_category() noexcept;
+std::error_code make_error_code(errc e) noexcept;
+
+// The stable machine name of a code, as sent on the wire.
+std::string_view code_name(errc e) noexcept;
+
+// Why something was refused: a code and, when useful, which field or id.
+struct rejection {
+    errc code{};
+    std::string detail;
+
+    // Human message in English, e.g. "unknown note: n42".
+    std::string message() const;
+    bool operator==(const rejection&) const = default;
+};
+
+}  // namespace ruche::protocol
+
+template <>
+struct std::is_error_code_enum<ruche::protocol::errc> : std::true_type {};

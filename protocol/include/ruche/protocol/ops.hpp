@@ -1,0 +1,213 @@
+#pragma once
+
+// The vocabulary of a brainstorming session: every change to a board is one of
+// these operations. Clients send them without server-assigned fields; the
+// server stamps sequence number, time, author and new ids (`stamped_op`)
+// before the board model applies them, so applying is deterministic.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ruche::protocol {
+
+enum class color { yellow, pink, blue, green, orange, purple };
+enum class phase { writing, reveal, clustering, voting, synthesis, closed };
+enum class profile { habitant, agent, association, institution, elu, autre };
+enum class role { participant, facilitator };
+
+std::string_view to_string(color c) noexcept;
+std::string_view to_string(phase p) noexcept;
+std::string_view to_string(profile p) noexcept;
+std::string_view to_string(role r) noexcept;
+std::optional<color> parse_color(std::string_view s) noexcept;
+std::optional<phase> parse_phase(std::string_view s) noexcept;
+std::optional<profile> parse_profile(std::string_view s) noexcept;
+std::optional<role> parse_role(std::string_view s) noexcept;
+
+inline constexpr color all_colors[] = {color::yellow, color::pink,   color::blue,
+                                       color::green,  color::orange, color::purple};
+inline constexpr phase all_phases[] = {phase::writing, phase::reveal,    phase::clustering,
+                                       phase::voting,  phase::synthesis, phase::closed};
+inline constexpr profile all_profiles[] = {profile::habitant,    profile::agent,
+                                           profile::association, profile::institution,
+                                           profile::elu,         profile::autre};
+
+// Board coordinates are integers in [-coordinate_limit, coordinate_limit].
+inline constexpr std::int32_t coordinate_limit = 1'000'000;
+
+// Hard limits of the codec, in Unicode code points. A session may set a
+// smaller note length limit (`settings.note_max_length`, default 500).
+inline constexpr std::size_t max_note_chars = 5000;
+inline constexpr std::size_t max_title_chars = 200;
+inline constexpr std::size_t max_question_chars = 1000;
+inline constexpr std::size_t max_name_chars = 60;
+inline constexpr std::size_t max_synthesis_chars = 10000;
+inline constexpr std::size_t max_id_chars = 64;
+inline constexpr std::uint32_t max_vote_budget = 100;
+inline constexpr std::uint32_t max_timer_seconds = 24 * 3600;
+
+// The author of server-emitted operations (presence, session set-up).
+inline constexpr std::string_view system_author = "server";
+
+struct point {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    bool operator==(const point&) const = default;
+};
+
+// A vote goes to a note or to a theme.
+struct vote_target {
+    enum class kind_t { note, theme } kind = kind_t::note;
+    std::string id;
+    bool operator==(const vote_target&) const = default;
+};
+
+namespace ops {
+
+struct note_add {
+    std::string note;  // assigned by the server
+    std::string text;
+    protocol::color color = color::yellow;
+    point at;
+    // Facilitator only: a note written on behalf of someone without a phone.
+    std::optional<protocol::profile> profile;
+    bool operator==(const note_add&) const = default;
+};
+struct note_edit {
+    std::string note;
+    std::string text;
+    bool operator==(const note_edit&) const = default;
+};
+struct note_move {
+    std::string note;
+    point at;
+    bool operator==(const note_move&) const = default;
+};
+struct note_color {
+    std::string note;
+    protocol::color color = color::yellow;
+    bool operator==(const note_color&) const = default;
+};
+struct note_delete {
+    std::string note;
+    bool operator==(const note_delete&) const = default;
+};
+// `note` disappears into `into`, which keeps every author and every vote.
+struct note_merge {
+    std::string note;
+    std::string into;
+    bool operator==(const note_merge&) const = default;
+};
+// Puts a note into a theme, or takes it out when `theme` is empty.
+struct note_group {
+    std::string note;
+    std::optional<std::string> theme;
+    bool operator==(const note_group&) const = default;
+};
+struct theme_create {
+    std::string theme;  // assigned by the server
+    std::string title;
+    point at;
+    bool operator==(const theme_create&) const = default;
+};
+struct theme_rename {
+    std::string theme;
+    std::string title;
+    bool operator==(const theme_rename&) const = default;
+};
+struct theme_move {
+    std::string theme;
+    point at;
+    bool operator==(const theme_move&) const = default;
+};
+struct theme_delete {
+    std::string theme;
+    bool operator==(const theme_delete&) const = default;
+};
+// The facilitator's synthesis of a theme, for the minutes.
+struct theme_synthesis {
+    std::string theme;
+    std::string text;
+    bool operator==(const theme_synthesis&) const = default;
+};
+struct vote_add {
+    vote_target target;
+    bool operator==(const vote_add&) const = default;
+};
+struct vote_remove {
+    vote_target target;
+    bool operator==(const vote_remove&) const = default;
+};
+struct phase_set {
+    protocol::phase phase = phase::writing;
+    bool operator==(const phase_set&) const = default;
+};
+struct board_lock {
+    bool locked = true;
+    bool operator==(const board_lock&) const = default;
+};
+struct timer_start {
+    std::uint32_t seconds = 0;
+    bool operator==(const timer_start&) const = default;
+};
+struct timer_stop {
+    bool operator==(const timer_stop&) const = default;
+};
+// Only the fields present change.
+struct settings_set {
+    std::optional<std::string> title;
+    std::optional<std::string> question;
+    std::optional<std::uint32_t> vote_budget;
+    std::optional<bool> anonymous;
+    std::optional<std::uint32_t> note_max_length;
+    std::optional<std::vector<protocol::profile>> profiles;
+    bool operator==(const settings_set&) const = default;
+};
+// Presence: emitted by the server when a connection says hello / goes away.
+struct participant_join {
+    std::string participant;
+    protocol::role role = role::participant;
+    std::string name;  // may be empty: taking part needs no name
+    std::optional<protocol::profile> profile;
+    bool operator==(const participant_join&) const = default;
+};
+// A participant changes their own display name or profile.
+struct participant_rename {
+    std::string name;
+    std::optional<protocol::profile> profile;
+    bool operator==(const participant_rename&) const = default;
+};
+struct participant_leave {
+    std::string participant;
+    bool operator==(const participant_leave&) const = default;
+};
+
+}  // namespace ops
+
+using op = std::variant<ops::note_add, ops::note_edit, ops::note_move, ops::note_color,
+                        ops::note_delete, ops::note_merge, ops::note_group, ops::theme_create,
+                        ops::theme_rename, ops::theme_move, ops::theme_delete, ops::theme_synthesis,
+                        ops::vote_add, ops::vote_remove, ops::phase_set, ops::board_lock,
+                        ops::timer_start, ops::timer_stop, ops::settings_set, ops::participant_join,
+                        ops::participant_rename, ops::participant_leave>;
+
+// The wire name of an op, e.g. "note.add".
+std::string_view kind_name(const op& o) noexcept;
+
+// Presence ops are emitted by the server only; clients may not send them.
+bool is_server_only(const op& o) noexcept;
+
+// An op as written to the log and broadcast: it has its place in the session.
+struct stamped_op {
+    std::uint64_t seq = 0;
+    std::int64_t time = 0;  // milliseconds since the Unix epoch, server clock
+    std::string by;         // participant id, or `system_author`
+    protocol::op op;
+    bool operator==(const stamped_op&) const = default;
+};
+
+}  // namespace ruche::protocol

@@ -1,0 +1,388 @@
+#include <algorithm>
+
+#include "ruche/protocol/board.hpp"
+#include "text.hpp"
+
+namespace ruche::protocol {
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+bool offered(const settings& s, profile p) {
+    return std::find(s.profiles.begin(), s.profiles.end(), p) != s.profiles.end();
+}
+
+// Applies one alternative of `op`. Every check comes before the first change,
+// so a rejection leaves the board as it was.
+class applier {
+  public:
+    applier(board& b, const stamped_op& s) : b_(b), s_(s) {}
+
+    result<audience> operator()(const ops::note_add& o) {
+        if (auto why = writer()) return *why;
+        if (b_.notes.count(o.note)) return rejection{errc::duplicate_id, o.note};
+        if (auto why = note_length(o.text)) return *why;
+        if (o.profile) {
+            if (!facilitator()) return rejection{errc::facilitator_only, "profile"};
+            if (!offered(b_.settings, *o.profile)) {
+                return rejection{errc::profile_not_offered, std::string(to_string(*o.profile))};
+            }
+        }
+        note n;
+        n.id = o.note;
+        n.text = o.text;
+        n.color = o.color;
+        n.at = o.at;
+        n.author = s_.by;
+        n.authors = {s_.by};
+        n.profile = o.profile;
+        n.created_seq = s_.seq;
+        n.created_time = s_.time;
+        auto& stored = b_.notes.emplace(o.note, std::move(n)).first->second;
+        return note_audience(stored);
+    }
+
+    result<audience> operator()(const ops::note_edit& o) {
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        if (auto why = note_length(o.text)) return *why;
+        (*target)->text = o.text;
+        return note_audience(**target);
+    }
+
+    result<audience> operator()(const ops::note_move& o) {
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        (*target)->at = o.at;
+        return note_audience(**target);
+    }
+
+    result<audience> operator()(const ops::note_color& o) {
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        (*target)->color = o.color;
+        return note_audience(**target);
+    }
+
+    result<audience> operator()(const ops::note_delete& o) {
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        audience who = note_audience(**target);
+        b_.notes.erase(o.note);
+        return who;
+    }
+
+    result<audience> operator()(const ops::note_merge& o) {
+        if (auto why = facilitation()) return *why;
+        auto source = b_.notes.find(o.note);
+        if (source == b_.notes.end()) return rejection{errc::unknown_note, o.note};
+        auto into = b_.notes.find(o.into);
+        if (into == b_.notes.end()) return rejection{errc::unknown_note, o.into};
+        if (source == into) return rejection{errc::merge_into_self, o.note};
+
+        audience who = note_audience(into->second);
+        for (const auto& a : note_audience(source->second).only) {
+            if (!contains(who.only, a)) who.only.push_back(a);
+        }
+        note& keep = into->second;
+        note& gone = source->second;
+        for (const auto& a : gone.authors) {
+            if (!contains(keep.authors, a)) keep.authors.push_back(a);
+        }
+        for (const auto& [voter, dots] : gone.votes) keep.votes[voter] += dots;
+        keep.merged.push_back({gone.id, gone.text, gone.author});
+        keep.merged.insert(keep.merged.end(), gone.merged.begin(), gone.merged.end());
+        b_.notes.erase(source);
+        return who;
+    }
+
+    result<audience> operator()(const ops::note_group& o) {
+        if (auto why = facilitation()) return *why;
+        auto n = b_.notes.find(o.note);
+        if (n == b_.notes.end()) return rejection{errc::unknown_note, o.note};
+        if (o.theme && !b_.themes.count(*o.theme)) return rejection{errc::unknown_theme, *o.theme};
+        n->second.theme = o.theme;
+        return note_audience(n->second);
+    }
+
+    result<audience> operator()(const ops::theme_create& o) {
+        if (auto why = facilitation()) return *why;
+        if (b_.themes.count(o.theme)) return rejection{errc::duplicate_id, o.theme};
+        theme t;
+        t.id = o.theme;
+        t.title = o.title;
+        t.at = o.at;
+        t.created_seq = s_.seq;
+        b_.themes.emplace(o.theme, std::move(t));
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::theme_rename& o) {
+        auto t = facilitated_theme(o.theme);
+        if (!t) return t.error();
+        (*t)->title = o.title;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::theme_move& o) {
+        auto t = facilitated_theme(o.theme);
+        if (!t) return t.error();
+        (*t)->at = o.at;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::theme_delete& o) {
+        auto t = facilitated_theme(o.theme);
+        if (!t) return t.error();
+        for (auto& [id, n] : b_.notes) {
+            if (n.theme == o.theme) n.theme.reset();
+        }
+        b_.themes.erase(o.theme);
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::theme_synthesis& o) {
+        // Allowed once closed too: the synthesis is often finished after the meeting.
+        if (auto why = facilitator_or_system(false)) return *why;
+        auto t = b_.themes.find(o.theme);
+        if (t == b_.themes.end()) return rejection{errc::unknown_theme, o.theme};
+        t->second.synthesis = o.text;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::vote_add& o) {
+        auto tally = ballot(o.target);
+        if (!tally) return tally.error();
+        std::uint32_t used = 0;
+        for (const auto& [id, n] : b_.notes) used += dots_of(n.votes);
+        for (const auto& [id, t] : b_.themes) used += dots_of(t.votes);
+        if (used >= b_.settings.vote_budget) {
+            return rejection{
+                errc::vote_budget_exhausted,
+                std::to_string(used) + " of " + std::to_string(b_.settings.vote_budget) + " used"};
+        }
+        ++(**tally)[s_.by];
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::vote_remove& o) {
+        auto tally = ballot(o.target);
+        if (!tally) return tally.error();
+        auto mine = (*tally)->find(s_.by);
+        if (mine == (*tally)->end()) return rejection{errc::no_vote_to_remove, o.target.id};
+        if (--mine->second == 0) (*tally)->erase(mine);
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::phase_set& o) {
+        if (auto why = facilitator_or_system(false)) return *why;
+        audience who;
+        who.resync = b_.phase == phase::writing && o.phase != phase::writing;
+        if (b_.phase != o.phase || b_.phases.empty()) {
+            b_.phases.push_back({o.phase, s_.seq, s_.time});
+        }
+        b_.phase = o.phase;
+        return who;
+    }
+
+    result<audience> operator()(const ops::board_lock& o) {
+        if (auto why = facilitation()) return *why;
+        b_.locked = o.locked;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::timer_start& o) {
+        if (auto why = facilitation()) return *why;
+        b_.timer = timer{s_.time, o.seconds};
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::timer_stop&) {
+        if (auto why = facilitation()) return *why;
+        b_.timer.reset();
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::settings_set& o) {
+        if (auto why = facilitator_or_system(false)) return *why;
+        auto& st = b_.settings;
+        audience who;
+        if (o.title) st.title = *o.title;
+        if (o.question) st.question = *o.question;
+        if (o.vote_budget) st.vote_budget = *o.vote_budget;
+        if (o.anonymous) {
+            who.resync = st.anonymous != *o.anonymous;
+            st.anonymous = *o.anonymous;
+        }
+        if (o.note_max_length) st.note_max_length = *o.note_max_length;
+        if (o.profiles) st.profiles = *o.profiles;
+        return who;
+    }
+
+    result<audience> operator()(const ops::participant_join& o) {
+        if (s_.by != system_author) return rejection{errc::system_only, "participant.join"};
+        if (o.profile && !offered(b_.settings, *o.profile)) {
+            return rejection{errc::profile_not_offered, std::string(to_string(*o.profile))};
+        }
+        auto [it, fresh] = b_.participants.try_emplace(o.participant);
+        participant& p = it->second;
+        if (fresh) {
+            p.id = o.participant;
+            p.joined_time = s_.time;
+        }
+        p.role = o.role;
+        if (fresh || !o.name.empty()) p.name = o.name;
+        if (fresh || o.profile) p.profile = o.profile;
+        p.present = true;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::participant_rename& o) {
+        auto* p = actor();
+        if (!p) return rejection{errc::unknown_participant, s_.by};
+        if (o.profile && !offered(b_.settings, *o.profile)) {
+            return rejection{errc::profile_not_offered, std::string(to_string(*o.profile))};
+        }
+        p->name = o.name;
+        if (o.profile) p->profile = o.profile;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::participant_leave& o) {
+        if (s_.by != system_author) return rejection{errc::system_only, "participant.leave"};
+        auto p = b_.participants.find(o.participant);
+        if (p == b_.participants.end()) return rejection{errc::unknown_participant, o.participant};
+        p->second.present = false;
+        return audience{};
+    }
+
+  private:
+    participant* actor() {
+        auto it = b_.participants.find(s_.by);
+        return it == b_.participants.end() ? nullptr : &it->second;
+    }
+    bool facilitator() {
+        const auto* p = actor();
+        return p && p->role == role::facilitator;
+    }
+
+    // Writing notes or voting: a known participant on an open board.
+    std::optional<rejection> writer() {
+        if (!actor()) return rejection{errc::unknown_participant, s_.by};
+        if (b_.phase == phase::closed) return rejection{errc::session_closed, {}};
+        if (b_.locked && !facilitator()) return rejection{errc::board_locked, {}};
+        return std::nullopt;
+    }
+
+    // Facilitation on a board that is not closed.
+    std::optional<rejection> facilitation() {
+        if (auto why = facilitator_or_system(true)) return why;
+        return std::nullopt;
+    }
+
+    std::optional<rejection> facilitator_or_system(bool refuse_when_closed) {
+        if (s_.by != system_author) {
+            if (!actor()) return rejection{errc::unknown_participant, s_.by};
+            if (!facilitator())
+                return rejection{errc::facilitator_only, std::string(kind_name(s_.op))};
+        }
+        if (refuse_when_closed && b_.phase == phase::closed) {
+            return rejection{errc::session_closed, {}};
+        }
+        return std::nullopt;
+    }
+
+    std::optional<rejection> note_length(const std::string& text) {
+        const auto length = detail::utf8_length(text).value_or(0);
+        if (length > b_.settings.note_max_length) {
+            return rejection{errc::too_long,
+                             "text has " + std::to_string(length) + " characters, at most " +
+                                 std::to_string(b_.settings.note_max_length) + " allowed"};
+        }
+        return std::nullopt;
+    }
+
+    // A note the actor may change: their own, or any for the facilitator.
+    // A note the actor cannot see is reported unknown, so nothing leaks.
+    result<note*> own_note(const std::string& id) {
+        if (auto why = writer()) return *why;
+        auto it = b_.notes.find(id);
+        if (it == b_.notes.end() || !can_see(b_, it->second, s_.by)) {
+            return rejection{errc::unknown_note, id};
+        }
+        if (!facilitator() && !contains(it->second.authors, s_.by)) {
+            return rejection{errc::not_author, id};
+        }
+        return &it->second;
+    }
+
+    result<theme*> facilitated_theme(const std::string& id) {
+        if (auto why = facilitation()) return *why;
+        auto it = b_.themes.find(id);
+        if (it == b_.themes.end()) return rejection{errc::unknown_theme, id};
+        return &it->second;
+    }
+
+    result<vote_tally*> ballot(const vote_target& target) {
+        if (auto why = writer()) return *why;
+        if (b_.phase != phase::voting)
+            return rejection{errc::wrong_phase, std::string(to_string(b_.phase))};
+        if (target.kind == vote_target::kind_t::note) {
+            auto it = b_.notes.find(target.id);
+            if (it == b_.notes.end()) return rejection{errc::unknown_note, target.id};
+            return &it->second.votes;
+        }
+        auto it = b_.themes.find(target.id);
+        if (it == b_.themes.end()) return rejection{errc::unknown_theme, target.id};
+        return &it->second.votes;
+    }
+
+    std::uint32_t dots_of(const vote_tally& votes) const {
+        auto it = votes.find(s_.by);
+        return it == votes.end() ? 0 : it->second;
+    }
+
+    audience note_audience(const note& n) const {
+        audience who;
+        if (b_.phase == phase::writing) who.only = n.authors;
+        return who;
+    }
+
+    board& b_;
+    const stamped_op& s_;
+};
+
+}  // namespace
+
+std::uint32_t total(const vote_tally& votes) noexcept {
+    std::uint32_t sum = 0;
+    for (const auto& [voter, dots] : votes) sum += dots;
+    return sum;
+}
+
+bool is_facilitator(const board& b, std::string_view viewer) {
+    auto it = b.participants.find(std::string(viewer));
+    return it != b.participants.end() && it->second.role == role::facilitator;
+}
+
+bool can_see(const board& b, const note& n, std::string_view viewer) {
+    return b.phase != phase::writing || contains(n.authors, viewer) || is_facilitator(b, viewer);
+}
+
+result<audience> apply(board& b, const stamped_op& s) {
+    if (s.seq != b.seq + 1) {
+        return rejection{errc::out_of_order, "expected " + std::to_string(b.seq + 1) + ", got " +
+                                                 std::to_string(s.seq)};
+    }
+    auto outcome = std::visit(applier{b, s}, s.op);
+    if (outcome) {
+        if (b.seq == 0) b.created_time = s.time;
+        b.seq = s.seq;
+        b.updated_time = s.time;
+    }
+    return outcome;
+}
+
+}  // namespace ruche::protocol

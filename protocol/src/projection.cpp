@@ -1,0 +1,61 @@
+// What each viewer may see. Visibility is decided here, on the server side:
+// private notes of others never leave the server during private writing.
+
+#include "ruche/protocol/board.hpp"
+
+namespace ruche::protocol {
+namespace {
+
+// Keeps only the viewer's own entry of a {participant: dots} object.
+void keep_own_votes(json& votes, const std::string& viewer) {
+    json own = json::object();
+    if (auto it = votes.find(viewer); it != votes.end()) own[viewer] = *it;
+    votes = std::move(own);
+}
+
+void redact_note(json& n, const std::string& viewer) {
+    if (n["author"] != viewer) n["author"] = nullptr;
+    json authors = json::array();
+    for (const auto& a : n["authors"]) {
+        if (a == viewer) authors.push_back(a);
+    }
+    n["authors"] = std::move(authors);
+    for (auto& m : n["merged"]) {
+        if (m["author"] != viewer) m["author"] = nullptr;
+    }
+    keep_own_votes(n["votes"], viewer);
+}
+
+}  // namespace
+
+json project(const board& b, std::string_view viewer_view) {
+    json j = to_json(b);
+    if (is_facilitator(b, viewer_view)) return j;
+    const std::string viewer(viewer_view);
+    json& notes = j["notes"];
+    for (const auto& [id, n] : b.notes) {
+        if (!can_see(b, n, viewer)) notes.erase(id);
+    }
+    if (b.settings.anonymous) {
+        for (auto& [id, n] : notes.items()) redact_note(n, viewer);
+        for (auto& [id, t] : j["themes"].items()) keep_own_votes(t["votes"], viewer);
+    }
+    return j;
+}
+
+std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
+                                  std::string_view viewer) {
+    const bool facilitator = is_facilitator(after, viewer);
+    if (!facilitator && !who.only.empty() &&
+        std::find(who.only.begin(), who.only.end(), viewer) == who.only.end()) {
+        return std::nullopt;
+    }
+    json j = encode_stamped(s);
+    if (!facilitator && after.settings.anonymous && s.by != viewer && s.by != system_author) {
+        j.erase("by");
+    }
+    if (!facilitator && who.resync) j["state"] = project(after, viewer);
+    return j;
+}
+
+}  // namespace ruche::protocol

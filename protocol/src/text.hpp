@@ -1,0 +1,37 @@
+#pragma once
+
+// Internal helpers of the protocol library (not installed, not public).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ruche/protocol/errc.hpp"
+
+namespace ruche::protocol::detail {
+
+// Number of code points of valid UTF-8, or nullopt when the bytes are not
+// valid UTF-8 (overlongs, surrogates and values above U+10FFFF are invalid).
+std::optional<std::size_t> utf8_length(std::string_view s) noexcept;
+
+enum class text_kind {
+    multiline,  // note text, synthesis: line breaks and tabs allowed
+    line,       // titles, names: no control character at all
+};
+
+// Checks a human text: valid UTF-8, no forbidden control character, not only
+// white space (unless it may be empty), at most `max_chars` code points.
+std::optional<rejection> check_text(std::string_view s, std::size_t max_chars, text_kind kind,
+                                    bool may_be_empty, std::string_view field);
+
+// Ids are 1 to 64 characters of [A-Za-z0-9_-].
+bool is_valid_id(std::string_view s) noexcept;
+
+// A short, valid-UTF-8 prefix of client input for error details.
+std::string excerpt(std::string_view s);
+
+// Index of an op kind in the `op` variant, from its wire name.
+std::optional<std::size_t> kind_index(std::string_view name) noexcept;
+
+}  // namespace ruche::protocol::detail

@@ -1,0 +1,46 @@
+#pragma once
+
+// Where the board model meets the op log: appends stamped ops of a session
+// with a checkpoint of the folded state every `checkpoint_every` ops, and
+// loads a session (or its state at an earlier seq) from the newest checkpoint
+// at or below it plus the tail of the log.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "ruche/protocol/board.hpp"
+#include "ruche/storage/op_log.hpp"
+
+namespace ruche::server {
+
+struct logged_op {
+    protocol::stamped_op op;
+    std::string client_op_id;  // empty for server-emitted ops
+};
+
+class session_log {
+  public:
+    // checkpoint_every == 0 disables checkpoints.
+    explicit session_log(storage::op_log& log, std::uint64_t checkpoint_every = 1000)
+        : log_(log), checkpoint_every_(checkpoint_every) {}
+
+    // Appends ops already applied to `after` (the state once the last of them
+    // is applied), in one atomic batch.
+    std::error_code append(std::string_view session, const std::vector<logged_op>& ops,
+                           const protocol::board& after);
+
+    // The state after applying every op with seq <= at_seq (0: all of them).
+    std::error_code load(std::string_view session, protocol::board& out,
+                         std::uint64_t at_seq = 0) const;
+
+    storage::op_log& log() { return log_; }
+
+  private:
+    storage::op_log& log_;
+    std::uint64_t checkpoint_every_;
+};
+
+}  // namespace ruche::server

@@ -1,0 +1,58 @@
+#include "ruche/server/session_log.hpp"
+
+#include <limits>
+
+namespace ruche::server {
+
+namespace {
+constexpr std::size_t read_chunk = 4096;
+}
+
+std::error_code session_log::append(std::string_view session, const std::vector<logged_op>& ops,
+                                    const protocol::board& after) {
+    if (ops.empty()) return {};
+    std::vector<storage::record> records;
+    records.reserve(ops.size());
+    for (const auto& o : ops) {
+        records.push_back({o.op.seq, o.client_op_id, protocol::serialize_stamped(o.op)});
+    }
+    // Checkpoint when the batch crosses a multiple of `checkpoint_every_`.
+    const std::uint64_t first = ops.front().op.seq;
+    const std::uint64_t last = ops.back().op.seq;
+    if (checkpoint_every_ != 0 && (first - 1) / checkpoint_every_ != last / checkpoint_every_) {
+        const storage::checkpoint cp{last, protocol::serialize(after)};
+        return log_.append(session, records, &cp);
+    }
+    return log_.append(session, records);
+}
+
+std::error_code session_log::load(std::string_view session, protocol::board& out,
+                                  std::uint64_t at_seq) const {
+    const std::uint64_t limit = at_seq == 0 ? std::numeric_limits<std::uint64_t>::max() : at_seq;
+    protocol::board b;
+    std::optional<storage::checkpoint> cp;
+    if (auto ec = log_.latest_checkpoint(session, limit, cp)) return ec;
+    if (cp) {
+        auto parsed = protocol::parse_json(cp->payload);
+        if (!parsed) return storage::errc::corruption;
+        auto restored = protocol::board_from_json(*parsed);
+        if (!restored || restored->seq != cp->seq) return storage::errc::corruption;
+        b = std::move(restored).value();
+    }
+    std::vector<storage::record> records;
+    while (b.seq < limit) {
+        records.clear();
+        if (auto ec = log_.read(session, b.seq + 1, read_chunk, records)) return ec;
+        if (records.empty()) break;
+        for (const auto& r : records) {
+            if (r.seq > limit) break;
+            auto s = protocol::parse_stamped(r.payload);
+            if (!s || s->seq != r.seq || !protocol::apply(b, *s)) return storage::errc::corruption;
+        }
+        if (records.size() < read_chunk) break;
+    }
+    out = std::move(b);
+    return {};
+}
+
+}  // namespace ruche::server

@@ -1,0 +1,133 @@
+#pragma once
+
+// The op log: an ordered, durable list of opaque records per board session.
+// Storage knows nothing of notes or themes; it keeps bytes in sequence order,
+// an index of client op ids for idempotent retries, per-session metadata and
+// checkpoints of folded state that a caller produced.
+//
+// Threads: every call may come from any thread, and calls on different
+// sessions may run concurrently. Appends to one session must be serialised by
+// the caller (e.g. on the session's strand), and a session must not be used
+// while it is being deleted. Storage starts no thread of its own; RocksDB
+// flushes and compacts in its background pool.
+//
+// Errors: every call returns a storage error code (see errc below), never
+// throws, and rejects an invalid session id with errc::invalid_session_id
+// before touching anything.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace ruche::storage {
+
+// Session ids are exactly `session_id_size` characters from [a-z0-9]; keys
+// stay fixed-width so that one session's records are one contiguous range.
+inline constexpr std::size_t session_id_size = 16;
+bool is_valid_session_id(std::string_view id) noexcept;
+
+enum class durability {
+    wal,    // acknowledged once in the write-ahead log: survives a process crash
+    fsync,  // acknowledged once the WAL is fsynced: survives power loss;
+            // concurrent appends share one fsync (group commit)
+};
+
+struct record {
+    std::uint64_t seq = 0;     // dense, starts at 1 for each session
+    std::string client_op_id;  // empty when the op has no client id
+    std::string payload;
+};
+
+struct checkpoint {
+    std::uint64_t seq = 0;  // the payload is the state after applying `seq`
+    std::string payload;
+};
+
+struct options {
+    durability mode = durability::wal;
+    bool create_if_missing = true;
+};
+
+class op_log {
+  public:
+    virtual ~op_log() = default;
+
+    // Appends `records` atomically (one write batch): the records, their client
+    // op id index entries, the new head and, when given, a checkpoint. The
+    // first record's seq must be head + 1 and the rest dense; otherwise
+    // nothing is written and errc::sequence_gap is returned. A client op id
+    // already indexed for the session, or given twice in the batch, gives
+    // errc::duplicate_client_op_id and nothing is written either.
+    // The checkpoint's seq must be between 1 and the head after the batch
+    // (errc::sequence_gap otherwise), so `records` may be empty to store a
+    // checkpoint alone; an empty batch without a checkpoint does nothing.
+    // Returns once the batch is durable as the log's `durability` says.
+    virtual std::error_code append(std::string_view session, const std::vector<record>& records,
+                                   const checkpoint* cp = nullptr) = 0;
+
+    // Last seq appended for the session; 0 when it has none.
+    virtual std::error_code head(std::string_view session, std::uint64_t& out) const = 0;
+
+    // Records with from_seq <= seq, in order, at most `max_count` of them.
+    // `out` is replaced; it is empty for an unknown session and on error.
+    virtual std::error_code read(std::string_view session, std::uint64_t from_seq,
+                                 std::size_t max_count, std::vector<record>& out) const = 0;
+
+    // The seq previously stored under this client op id, if any. Records with
+    // an empty client op id are not indexed: an empty id is never found.
+    virtual std::error_code find_client_op(std::string_view session, std::string_view client_op_id,
+                                           std::optional<std::uint64_t>& out) const = 0;
+
+    // The newest checkpoint whose seq <= at_most_seq, if any.
+    virtual std::error_code latest_checkpoint(std::string_view session, std::uint64_t at_most_seq,
+                                              std::optional<checkpoint>& out) const = 0;
+
+    // Free-form metadata the caller keeps for a session (e.g. hashed secrets).
+    virtual std::error_code put_metadata(std::string_view session, std::string_view value) = 0;
+    virtual std::error_code get_metadata(std::string_view session,
+                                         std::optional<std::string>& out) const = 0;
+
+    // Every session that has metadata or records, in id order.
+    virtual std::error_code list_sessions(std::vector<std::string>& out) const = 0;
+
+    // Removes everything of the session (records, index, head, metadata,
+    // checkpoints), then flushes and compacts so that, when it returns, none of
+    // the session's payloads, metadata or checkpoints remain in any file of
+    // the database directory (WAL, SST). Keys are different: the session id,
+    // seqs and client op ids of file boundaries stay in the MANIFEST until the
+    // next open, which writes a fresh one. A file pinned by a read running
+    // concurrently in another thread is deleted when that read ends.
+    // Deleting an unknown session succeeds. Slow (flush + compaction): meant
+    // for the rare "erase this workshop" request, not for a hot path.
+    virtual std::error_code delete_session(std::string_view session) = 0;
+
+    // Makes everything appended so far durable (used on shutdown in wal mode).
+    virtual std::error_code flush() = 0;
+};
+
+// Opens (or creates) a RocksDB op log in `directory`. A database left behind by
+// a killed process is recovered: every acknowledged append is there.
+std::error_code open_rocksdb_op_log(const std::string& directory, const options& opts,
+                                    std::unique_ptr<op_log>& out);
+
+enum class errc {
+    invalid_session_id = 1,
+    sequence_gap,
+    duplicate_client_op_id,
+    not_found,
+    io_error,
+    corruption,
+    busy,
+};
+const std::error_category& storage_category() noexcept;
+std::error_code make_error_code(errc e) noexcept;
+
+}  // namespace ruche::storage
+
+template <>
+struct std::is_error_code_enum<ruche::storage::errc> : std::true_type {};

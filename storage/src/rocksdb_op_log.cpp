@@ -1,0 +1,450 @@
+// The RocksDB implementation of op_log.
+//
+// Every public member function validates the session id, then does its work
+// inside `guarded`, so that no exception (std::bad_alloc, ...) crosses the
+// module boundary: it becomes errc::io_error.
+//
+// Threads: storage creates none. RocksDB's background threads do flushes and
+// compactions; in fsync mode, concurrent writers are merged by RocksDB's write
+// group leader, so they share one WAL fsync.
+
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "key_encoding.hpp"
+#include "rocksdb_schema.hpp"
+#include "rocksdb_status.hpp"
+#include "ruche/storage/op_log.hpp"
+
+namespace ruche::storage {
+namespace {
+
+using detail::column;
+using detail::column_count;
+using detail::to_error_code;
+
+using handle_array = std::array<std::unique_ptr<rocksdb::ColumnFamilyHandle>, column_count>;
+
+rocksdb::Slice slice(std::string_view s) noexcept {
+    return {s.data(), s.size()};
+}
+std::string_view view(const rocksdb::Slice& s) noexcept {
+    return {s.data(), s.size()};
+}
+
+template <class Body>
+std::error_code guarded(Body&& body) noexcept {
+    try {
+        return body();
+    } catch (...) {
+        return errc::io_error;
+    }
+}
+
+// An iterator over one session's keys in one column family. The bounds must
+// outlive the RocksDB iterator, hence this small owner.
+class session_iterator {
+  public:
+    session_iterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string_view session)
+        : lower_(session), upper_(detail::session_end(session)) {
+        rocksdb::ReadOptions read;
+        lower_slice_ = slice(lower_);
+        upper_slice_ = slice(upper_);
+        read.iterate_lower_bound = &lower_slice_;
+        read.iterate_upper_bound = &upper_slice_;
+        it_.reset(db.NewIterator(read, family));
+    }
+
+    rocksdb::Iterator* operator->() const noexcept { return it_.get(); }
+
+  private:
+    std::string lower_;
+    std::string upper_;
+    rocksdb::Slice lower_slice_;
+    rocksdb::Slice upper_slice_;
+    std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class rocksdb_op_log final : public op_log {
+  public:
+    rocksdb_op_log(std::unique_ptr<rocksdb::DB> db, handle_array handles, durability mode)
+        : db_(std::move(db)), handles_(std::move(handles)), mode_(mode) {}
+
+    ~rocksdb_op_log() override {
+        // Column family handles must go before the database.
+        for (auto& handle : handles_) handle.reset();
+        db_->Close().PermitUncheckedError();
+    }
+
+    rocksdb_op_log(const rocksdb_op_log&) = delete;
+    rocksdb_op_log& operator=(const rocksdb_op_log&) = delete;
+
+    std::error_code append(std::string_view session, const std::vector<record>& records,
+                           const checkpoint* cp) override {
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        return guarded([&] { return do_append(session, records, cp); });
+    }
+
+    std::error_code head(std::string_view session, std::uint64_t& out) const override {
+        out = 0;
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        return guarded([&] {
+            {
+                const std::lock_guard lock(heads_mutex_);
+                if (const auto it = heads_.find(std::string(session)); it != heads_.end()) {
+                    out = it->second;
+                    return std::error_code{};
+                }
+            }
+            // Only append fills the cache: a reader racing with delete_session
+            // must not put back the head of a deleted session.
+            return read_head(session, out);
+        });
+    }
+
+    std::error_code read(std::string_view session, std::uint64_t from_seq, std::size_t max_count,
+                         std::vector<record>& out) const override {
+        out.clear();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        const auto ec = guarded([&] { return do_read(session, from_seq, max_count, out); });
+        if (ec) out.clear();
+        return ec;
+    }
+
+    std::error_code find_client_op(std::string_view session, std::string_view client_op_id,
+                                   std::optional<std::uint64_t>& out) const override {
+        out.reset();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        if (client_op_id.empty()) return {};  // records without an id are not indexed
+        return guarded([&] {
+            std::string value;
+            const auto status = db_->Get(rocksdb::ReadOptions{}, family(column::op_ids),
+                                         detail::client_op_key(session, client_op_id), &value);
+            if (status.IsNotFound()) return std::error_code{};
+            if (!status.ok()) return to_error_code(status);
+            if (value.size() != detail::seq_size) return make_error_code(errc::corruption);
+            out = detail::read_be64(value);
+            return std::error_code{};
+        });
+    }
+
+    std::error_code latest_checkpoint(std::string_view session, std::uint64_t at_most_seq,
+                                      std::optional<checkpoint>& out) const override {
+        out.reset();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        if (at_most_seq == 0) return {};  // checkpoints start at seq 1
+        return guarded([&] {
+            session_iterator it(*db_, family(column::checkpoints), session);
+            it->SeekForPrev(detail::seq_key(session, at_most_seq));
+            if (!it->Valid()) return to_error_code(it->status());
+            const auto key = view(it->key());
+            if (key.size() != session.size() + detail::seq_size) {
+                return make_error_code(errc::corruption);
+            }
+            out = checkpoint{detail::read_be64(key.substr(session.size())),
+                             std::string(view(it->value()))};
+            return std::error_code{};
+        });
+    }
+
+    std::error_code put_metadata(std::string_view session, std::string_view value) override {
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        return guarded([&] {
+            const auto key = detail::session_key(session, detail::session_tag::metadata);
+            return to_error_code(
+                db_->Put(write_options(), family(column::sessions), key, slice(value)));
+        });
+    }
+
+    std::error_code get_metadata(std::string_view session,
+                                 std::optional<std::string>& out) const override {
+        out.reset();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        return guarded([&] {
+            const auto key = detail::session_key(session, detail::session_tag::metadata);
+            std::string value;
+            const auto status =
+                db_->Get(rocksdb::ReadOptions{}, family(column::sessions), key, &value);
+            if (status.IsNotFound()) return std::error_code{};
+            if (!status.ok()) return to_error_code(status);
+            out = std::move(value);
+            return std::error_code{};
+        });
+    }
+
+    std::error_code list_sessions(std::vector<std::string>& out) const override {
+        out.clear();
+        const auto ec = guarded([&] { return do_list_sessions(out); });
+        if (ec) out.clear();
+        return ec;
+    }
+
+    std::error_code delete_session(std::string_view session) override {
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        return guarded([&] { return do_delete_session(session); });
+    }
+
+    std::error_code flush() override {
+        return guarded([&] {
+            if (auto ec = to_error_code(db_->FlushWAL(true))) return ec;
+            return to_error_code(db_->Flush(rocksdb::FlushOptions{}, all_families()));
+        });
+    }
+
+  private:
+    rocksdb::ColumnFamilyHandle* family(column c) const noexcept {
+        return handles_[static_cast<std::size_t>(c)].get();
+    }
+
+    std::vector<rocksdb::ColumnFamilyHandle*> all_families() const {
+        std::vector<rocksdb::ColumnFamilyHandle*> families;
+        for (const auto& handle : handles_) families.push_back(handle.get());
+        return families;
+    }
+
+    rocksdb::WriteOptions write_options() const noexcept {
+        rocksdb::WriteOptions write;
+        write.sync = mode_ == durability::fsync;
+        return write;
+    }
+
+    std::error_code read_head(std::string_view session, std::uint64_t& out) const {
+        out = 0;
+        std::string value;
+        const auto status =
+            db_->Get(rocksdb::ReadOptions{}, family(column::sessions),
+                     detail::session_key(session, detail::session_tag::head), &value);
+        if (status.IsNotFound()) return {};
+        if (!status.ok()) return to_error_code(status);
+        if (value.size() != detail::seq_size) return errc::corruption;
+        out = detail::read_be64(value);
+        return {};
+    }
+
+    // The head from the cache, loaded from the database on a miss. Appends to
+    // one session are serialised by the caller, so nobody else changes this
+    // session's entry between this read and the cache update in do_append.
+    std::error_code cached_head(std::string_view session, std::uint64_t& out) {
+        {
+            const std::lock_guard lock(heads_mutex_);
+            if (const auto it = heads_.find(std::string(session)); it != heads_.end()) {
+                out = it->second;
+                return {};
+            }
+        }
+        return read_head(session, out);
+    }
+
+    std::error_code check_client_op_ids(std::string_view session,
+                                        const std::vector<record>& records) const {
+        std::vector<std::string_view> ids;
+        for (const auto& r : records) {
+            if (!r.client_op_id.empty()) ids.push_back(r.client_op_id);
+        }
+        std::sort(ids.begin(), ids.end());
+        if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+            return errc::duplicate_client_op_id;
+        }
+        std::string value;
+        for (const auto id : ids) {
+            const auto status = db_->Get(rocksdb::ReadOptions{}, family(column::op_ids),
+                                         detail::client_op_key(session, id), &value);
+            if (status.ok()) return errc::duplicate_client_op_id;
+            if (!status.IsNotFound()) return to_error_code(status);
+        }
+        return {};
+    }
+
+    std::error_code do_append(std::string_view session, const std::vector<record>& records,
+                              const checkpoint* cp) {
+        if (records.empty() && cp == nullptr) return {};
+
+        std::uint64_t head = 0;
+        if (auto ec = cached_head(session, head)) return ec;
+        if (records.size() > std::numeric_limits<std::uint64_t>::max() - head) {
+            return errc::sequence_gap;
+        }
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            if (records[i].seq != head + 1 + i) return errc::sequence_gap;
+        }
+        const std::uint64_t new_head = head + records.size();
+        if (cp != nullptr && (cp->seq == 0 || cp->seq > new_head)) return errc::sequence_gap;
+        if (auto ec = check_client_op_ids(session, records)) return ec;
+
+        rocksdb::WriteBatch batch;
+        for (const auto& r : records) {
+            const auto key = detail::seq_key(session, r.seq);
+            auto status = batch.Put(family(column::ops), key,
+                                    detail::encode_op_value(r.client_op_id, r.payload));
+            if (!status.ok()) return to_error_code(status);
+            if (!r.client_op_id.empty()) {
+                status =
+                    batch.Put(family(column::op_ids),
+                              detail::client_op_key(session, r.client_op_id), detail::be64(r.seq));
+                if (!status.ok()) return to_error_code(status);
+            }
+        }
+        if (!records.empty()) {
+            const auto status = batch.Put(family(column::sessions),
+                                          detail::session_key(session, detail::session_tag::head),
+                                          detail::be64(new_head));
+            if (!status.ok()) return to_error_code(status);
+        }
+        if (cp != nullptr) {
+            const auto status = batch.Put(family(column::checkpoints),
+                                          detail::seq_key(session, cp->seq), slice(cp->payload));
+            if (!status.ok()) return to_error_code(status);
+        }
+
+        if (auto ec = to_error_code(db_->Write(write_options(), &batch))) return ec;
+
+        const std::lock_guard lock(heads_mutex_);
+        heads_.insert_or_assign(std::string(session), new_head);
+        return {};
+    }
+
+    std::error_code do_read(std::string_view session, std::uint64_t from_seq, std::size_t max_count,
+                            std::vector<record>& out) const {
+        if (max_count == 0) return {};
+        session_iterator it(*db_, family(column::ops), session);
+        for (it->Seek(detail::seq_key(session, from_seq)); it->Valid() && out.size() < max_count;
+             it->Next()) {
+            const auto key = view(it->key());
+            if (key.size() != session.size() + detail::seq_size) return errc::corruption;
+            record r;
+            r.seq = detail::read_be64(key.substr(session.size()));
+            if (!detail::decode_op_value(view(it->value()), r.client_op_id, r.payload)) {
+                return errc::corruption;
+            }
+            out.push_back(std::move(r));
+        }
+        return to_error_code(it->status());
+    }
+
+    std::error_code do_list_sessions(std::vector<std::string>& out) const {
+        std::unique_ptr<rocksdb::Iterator> it(
+            db_->NewIterator(rocksdb::ReadOptions{}, family(column::sessions)));
+        it->SeekToFirst();
+        while (it->Valid()) {
+            const auto key = view(it->key());
+            const auto session = key.substr(0, session_id_size);
+            if (key.size() <= session_id_size || !is_valid_session_id(session)) {
+                it->Next();  // not a key this code writes; skip it
+                continue;
+            }
+            out.emplace_back(session);
+            it->Seek(detail::session_end(session));
+        }
+        return to_error_code(it->status());
+    }
+
+    // Erases the session, then pushes the erasure through every place its
+    // bytes may still live: memtables and WAL files (flush, after which the
+    // old WALs are obsolete and deleted since they are neither recycled nor
+    // archived), and SST files (compaction down to the bottommost level,
+    // which drops both the covered entries and the range tombstones). The
+    // obsolete files are then purged before returning. Files still pinned by
+    // an iterator open in another thread go when that iterator is destroyed.
+    std::error_code do_delete_session(std::string_view session) {
+        const std::string begin(session);
+        const std::string end = detail::session_end(session);
+        constexpr std::array data_families{column::ops, column::op_ids, column::sessions,
+                                           column::checkpoints};
+
+        rocksdb::WriteBatch batch;
+        for (const auto c : data_families) {
+            const auto status = batch.DeleteRange(family(c), begin, end);
+            if (!status.ok()) return to_error_code(status);
+        }
+        rocksdb::WriteOptions write;
+        write.sync = true;  // a deletion is rare and must not come back
+        if (auto ec = to_error_code(db_->Write(write, &batch))) return ec;
+        {
+            const std::lock_guard lock(heads_mutex_);
+            heads_.erase(begin);
+        }
+
+        if (auto ec = to_error_code(db_->Flush(rocksdb::FlushOptions{}, all_families()))) {
+            return ec;
+        }
+
+        rocksdb::CompactRangeOptions compact;
+        compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+        const rocksdb::Slice begin_slice = slice(begin);
+        const rocksdb::Slice end_slice = slice(end);
+        for (const auto c : data_families) {
+            const auto status = db_->CompactRange(compact, family(c), &begin_slice, &end_slice);
+            if (!status.ok()) return to_error_code(status);
+        }
+        return purge_obsolete_files();
+    }
+
+    // Flush and compaction delete the files they made obsolete from a
+    // background thread, possibly just after our call returned. Re-enabling
+    // file deletions runs a full scan and deletes every obsolete file before
+    // returning, so the caller can rely on the files being gone.
+    std::error_code purge_obsolete_files() {
+        if (auto ec = to_error_code(db_->DisableFileDeletions())) return ec;
+        return to_error_code(db_->EnableFileDeletions(/*force=*/false));
+    }
+
+    std::unique_ptr<rocksdb::DB> db_;
+    handle_array handles_;
+    durability mode_;
+
+    mutable std::mutex heads_mutex_;
+    std::unordered_map<std::string, std::uint64_t> heads_;  // guarded by heads_mutex_
+};
+
+}  // namespace
+
+std::error_code open_rocksdb_op_log(const std::string& directory, const options& opts,
+                                    std::unique_ptr<op_log>& out) {
+    out.reset();
+    return guarded([&]() -> std::error_code {
+        std::error_code fs_ec;
+        if (opts.create_if_missing) {
+            std::filesystem::create_directories(directory, fs_ec);
+            if (fs_ec) return errc::io_error;
+        } else if (!std::filesystem::exists(std::filesystem::path(directory) / "CURRENT", fs_ec)) {
+            return fs_ec ? errc::io_error : errc::not_found;
+        }
+
+        const auto families = detail::make_column_families();
+        std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
+        rocksdb::DB* raw_db = nullptr;
+        const auto status = rocksdb::DB::Open(detail::make_db_options(opts), directory, families,
+                                              &raw_handles, &raw_db);
+        std::unique_ptr<rocksdb::DB> db(raw_db);
+        handle_array handles;  // declared after db: destroyed first
+        for (std::size_t i = 0; i < raw_handles.size() && i < handles.size(); ++i) {
+            handles[i].reset(raw_handles[i]);
+        }
+        if (!status.ok()) return to_error_code(status);
+        if (!db || raw_handles.size() != column_count) return errc::io_error;
+
+        out = std::make_unique<rocksdb_op_log>(std::move(db), std::move(handles), opts.mode);
+        return {};
+    });
+}
+
+}  // namespace ruche::storage

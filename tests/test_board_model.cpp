@@ -1,0 +1,298 @@
+#include <catch2/catch.hpp>
+
+#include "ruche/protocol/board.hpp"
+
+using namespace ruche::protocol;
+
+namespace {
+
+// A session with a facilitator "f1" and participants "p1" and "p2", stamped
+// the way the server stamps ops: dense seq, increasing time.
+struct session {
+    board b;
+
+    session() {
+        server(ops::settings_set{"Atelier", "Comment lutter contre l'isolement ?", 2u, std::nullopt,
+                                 std::nullopt, std::nullopt});
+        server(ops::participant_join{"f1", role::facilitator, "Animatrice", std::nullopt});
+        server(ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
+        server(ops::participant_join{"p2", role::participant, "", profile::agent});
+    }
+
+    result<audience> as(const std::string& who, op o) {
+        const stamped_op s{b.seq + 1, 1'764'000'000'000 + static_cast<std::int64_t>(b.seq) * 1000,
+                           who, std::move(o)};
+        return apply(b, s);
+    }
+    void server(op o) { REQUIRE(as(std::string(system_author), std::move(o)).ok()); }
+    void ok(const std::string& who, op o) {
+        auto r = as(who, std::move(o));
+        INFO(encode_op(o).dump());
+        if (!r) FAIL(r.error().message());
+    }
+    // The op is refused with `code` and the canonical state does not change.
+    void refused(const std::string& who, op o, errc code) {
+        const std::string before = serialize(b);
+        auto r = as(who, std::move(o));
+        REQUIRE_FALSE(r.ok());
+        CHECK(code_name(r.error().code) == code_name(code));
+        CHECK(serialize(b) == before);
+    }
+    void note(const std::string& who, const std::string& id, const std::string& text) {
+        ok(who, ops::note_add{id, text, color::yellow, {0, 0}, std::nullopt});
+    }
+    void to_phase(phase p) { ok("f1", ops::phase_set{p}); }
+};
+
+vote_target on_note(const std::string& id) {
+    return {vote_target::kind_t::note, id};
+}
+
+}  // namespace
+
+TEST_CASE("participants change only their own notes; the facilitator changes any") {
+    session s;
+    s.note("p1", "n1", "Un minibus pour le marché");
+    s.to_phase(phase::reveal);
+    s.refused("p2", ops::note_edit{"n1", "autre chose"}, errc::not_author);
+    s.refused("p2", ops::note_delete{"n1"}, errc::not_author);
+    s.refused("p2", ops::note_move{"n1", {5, 5}}, errc::not_author);
+    s.ok("p1", ops::note_edit{"n1", "Un minibus pour aller au marché"});
+    s.ok("f1", ops::note_move{"n1", {40, 50}});
+    CHECK(s.b.notes.at("n1").text == "Un minibus pour aller au marché");
+    CHECK(s.b.notes.at("n1").at == point{40, 50});
+    s.ok("f1", ops::note_delete{"n1"});
+    CHECK(s.b.notes.empty());
+}
+
+TEST_CASE("facilitation ops are the facilitator's") {
+    session s;
+    s.note("p1", "n1", "Des bancs");
+    const std::vector<op> facilitation = {
+        ops::phase_set{phase::reveal},
+        ops::board_lock{true},
+        ops::timer_start{60},
+        ops::timer_stop{},
+        ops::settings_set{"Titre", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                          std::nullopt},
+        ops::theme_create{"t1", "Mobilité", {0, 0}},
+        ops::note_merge{"n1", "n1"},
+        ops::note_group{"n1", std::nullopt},
+    };
+    for (const auto& o : facilitation) s.refused("p1", o, errc::facilitator_only);
+    s.refused("ghost", ops::phase_set{phase::reveal}, errc::unknown_participant);
+    s.refused("p1", ops::participant_join{"p9", role::facilitator, "", std::nullopt},
+              errc::system_only);
+    s.refused("f1", ops::participant_leave{"p2"}, errc::system_only);
+}
+
+TEST_CASE("private writing: notes reach only their author and the facilitator") {
+    session s;
+    REQUIRE(s.b.phase == phase::writing);
+    auto added = s.as(
+        "p1",
+        ops::note_add{"n1", "Je me sens seule le dimanche", color::blue, {0, 0}, std::nullopt});
+    REQUIRE(added.ok());
+    CHECK(added->only == std::vector<std::string>{"p1"});
+
+    CHECK(project(s.b, "p2")["notes"].empty());
+    CHECK(project(s.b, "p1")["notes"].contains("n1"));
+    CHECK(project(s.b, "f1")["notes"].contains("n1"));
+    CHECK(project(s.b, "p2").dump().find("dimanche") == std::string::npos);
+
+    const stamped_op event{
+        s.b.seq, 0, "p1",
+        ops::note_add{"n1", "Je me sens seule le dimanche", color::blue, {0, 0}, std::nullopt}};
+    CHECK_FALSE(project_event(s.b, event, *added, "p2").has_value());
+    CHECK(project_event(s.b, event, *added, "p1").has_value());
+    CHECK(project_event(s.b, event, *added, "f1").has_value());
+
+    // Another participant cannot even learn that the note exists.
+    s.refused("p2", ops::note_edit{"n1", "x"}, errc::unknown_note);
+
+    auto reveal = s.as("f1", ops::phase_set{phase::reveal});
+    REQUIRE(reveal.ok());
+    CHECK(reveal->resync);
+    const stamped_op reveal_event{s.b.seq, 0, "f1", ops::phase_set{phase::reveal}};
+    auto for_p2 = project_event(s.b, reveal_event, *reveal, "p2");
+    REQUIRE(for_p2.has_value());
+    CHECK((*for_p2)["state"]["notes"].contains("n1"));
+    CHECK(project(s.b, "p2")["notes"].contains("n1"));
+}
+
+TEST_CASE("anonymous sessions hide who wrote and who voted from other participants") {
+    session s;
+    s.note("p1", "n1", "Un jardin partagé");
+    s.to_phase(phase::voting);
+    s.ok("p1", ops::vote_add{on_note("n1")});
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    const json for_p2 = project(s.b, "p2")["notes"]["n1"];
+    CHECK(for_p2["author"].is_null());
+    CHECK(for_p2["authors"].empty());
+    CHECK(for_p2["author_count"] == 1);
+    CHECK(for_p2["votes"] == json{{"p2", 1}});
+    CHECK(for_p2["vote_total"] == 2);
+    CHECK(project(s.b, "p1")["notes"]["n1"]["author"] == "p1");
+    CHECK(project(s.b, "f1")["notes"]["n1"]["votes"] == json{{"p1", 1}, {"p2", 1}});
+
+    s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
+                                 std::nullopt});
+    CHECK(project(s.b, "p2")["notes"]["n1"]["author"] == "p1");
+}
+
+TEST_CASE("no votes outside the voting phase, and never beyond the budget") {
+    session s;  // budget 2
+    s.note("p1", "n1", "Des bancs");
+    s.note("p2", "n2", "Des toilettes publiques");
+    s.ok("f1", ops::theme_create{"t1", "Espace public", {0, 0}});
+    s.to_phase(phase::clustering);
+    s.refused("p1", ops::vote_add{on_note("n1")}, errc::wrong_phase);
+    s.to_phase(phase::voting);
+    s.ok("p1", ops::vote_add{on_note("n1")});
+    s.ok("p1", ops::vote_add{{vote_target::kind_t::theme, "t1"}});
+    s.refused("p1", ops::vote_add{on_note("n2")}, errc::vote_budget_exhausted);
+    s.refused("p1", ops::vote_remove{on_note("n2")}, errc::no_vote_to_remove);
+    s.refused("p1", ops::vote_add{on_note("n404")}, errc::unknown_note);
+    s.ok("p1", ops::vote_remove{on_note("n1")});
+    s.ok("p1", ops::vote_add{on_note("n2")});
+    s.ok("p2", ops::vote_add{on_note("n2")});
+    s.ok("p2", ops::vote_add{on_note("n2")});  // dots may stack
+    CHECK(total(s.b.notes.at("n2").votes) == 3);
+    CHECK(total(s.b.notes.at("n1").votes) == 0);
+    s.to_phase(phase::synthesis);
+    s.refused("p2", ops::vote_remove{on_note("n2")}, errc::wrong_phase);
+}
+
+TEST_CASE("merging a duplicate keeps every author and every vote") {
+    session s;
+    s.note("p1", "n1", "Transport pour les courses");
+    s.note("p2", "n2", "Navette vers le supermarché");
+    s.note("f1", "n3", "Minibus solidaire");
+    s.ok("f1", ops::theme_create{"t1", "Mobilité", {0, 0}});
+    s.ok("f1", ops::note_group{"n1", std::string("t1")});
+    s.to_phase(phase::voting);
+    s.ok("p1", ops::vote_add{on_note("n2")});
+    s.ok("p2", ops::vote_add{on_note("n2")});
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    s.ok("f1", ops::note_merge{"n3", "n2"});
+    s.ok("f1", ops::note_merge{"n2", "n1"});
+    s.refused("f1", ops::note_merge{"n1", "n1"}, errc::merge_into_self);
+    s.refused("f1", ops::note_merge{"n2", "n1"}, errc::unknown_note);
+
+    REQUIRE(s.b.notes.size() == 1);
+    const note& kept = s.b.notes.at("n1");
+    CHECK(kept.text == "Transport pour les courses");
+    CHECK(kept.authors == std::vector<std::string>{"p1", "p2", "f1"});
+    CHECK(kept.votes == vote_tally{{"p1", 1}, {"p2", 2}});
+    REQUIRE(kept.merged.size() == 2);
+    CHECK(kept.merged[0].text == "Navette vers le supermarché");
+    CHECK(kept.merged[1].text == "Minibus solidaire");
+    CHECK(kept.theme == std::optional<std::string>("t1"));
+    // Merged votes still count against each voter's budget (p2 used 2 of 2).
+    s.refused("p2", ops::vote_add{on_note("n1")}, errc::vote_budget_exhausted);
+}
+
+TEST_CASE("locked and closed boards refuse new notes") {
+    session s;
+    s.note("p1", "n1", "Avant le verrou");
+    s.ok("f1", ops::board_lock{true});
+    s.refused("p1", ops::note_add{"n2", "Pendant", color::yellow, {0, 0}, std::nullopt},
+              errc::board_locked);
+    s.refused("p1", ops::note_edit{"n1", "Modifié"}, errc::board_locked);
+    s.note("f1", "n3", "La facilitatrice peut encore écrire");
+    s.ok("f1", ops::board_lock{false});
+    s.note("p1", "n4", "Après le verrou");
+    s.to_phase(phase::closed);
+    s.refused("p1", ops::note_add{"n5", "Trop tard", color::yellow, {0, 0}, std::nullopt},
+              errc::session_closed);
+    s.refused("f1", ops::note_add{"n5", "Trop tard", color::yellow, {0, 0}, std::nullopt},
+              errc::session_closed);
+    s.refused("f1", ops::theme_create{"t1", "x", {0, 0}}, errc::session_closed);
+    s.ok("f1", ops::phase_set{phase::synthesis});  // the facilitator may reopen
+}
+
+TEST_CASE("themes group notes and leave them behind when deleted") {
+    session s;
+    s.note("p1", "n1", "Fête des voisins");
+    s.ok("f1", ops::theme_create{"t1", "Convivialité", {100, 100}});
+    s.refused("f1", ops::theme_create{"t1", "Doublon", {0, 0}}, errc::duplicate_id);
+    s.refused("f1", ops::note_group{"n1", std::string("t9")}, errc::unknown_theme);
+    s.ok("f1", ops::note_group{"n1", std::string("t1")});
+    s.ok("f1", ops::theme_rename{"t1", "Convivialité et voisinage"});
+    s.ok("f1", ops::theme_synthesis{"t1", "Recréer des occasions de se rencontrer."});
+    CHECK(s.b.notes.at("n1").theme == std::optional<std::string>("t1"));
+    s.ok("f1", ops::theme_delete{"t1"});
+    CHECK_FALSE(s.b.notes.at("n1").theme.has_value());
+    CHECK(s.b.themes.empty());
+}
+
+TEST_CASE("the session note length limit applies, counted in characters") {
+    session s;
+    s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 10u,
+                                 std::nullopt});
+    s.note("p1", "n1", "éééééééééé");
+    s.refused("p1", ops::note_add{"n2", "ééééééééééé", color::yellow, {0, 0}, std::nullopt},
+              errc::too_long);
+}
+
+TEST_CASE("profiles must be among those offered") {
+    session s;
+    s.ok("f1",
+         ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                           std::vector<profile>{profile::habitant, profile::elu}});
+    s.refused(std::string(system_author),
+              ops::participant_join{"p3", role::participant, "", profile::agent},
+              errc::profile_not_offered);
+    s.refused("p1", ops::participant_rename{"Jo", profile::institution}, errc::profile_not_offered);
+    s.ok("p1", ops::participant_rename{"Jo", profile::elu});
+    s.refused("p1", ops::note_add{"n1", "x", color::yellow, {0, 0}, profile::habitant},
+              errc::facilitator_only);
+    s.ok("f1",
+         ops::note_add{"n1", "Écrit pour M. Martin", color::yellow, {0, 0}, profile::habitant});
+    CHECK(s.b.notes.at("n1").profile == std::optional<profile>(profile::habitant));
+}
+
+TEST_CASE("presence: join, rejoin and leave") {
+    session s;
+    CHECK(s.b.participants.at("p1").present);
+    s.server(ops::participant_leave{"p1"});
+    CHECK_FALSE(s.b.participants.at("p1").present);
+    const auto joined = s.b.participants.at("p1").joined_time;
+    s.server(ops::participant_join{"p1", role::participant, "", std::nullopt});
+    CHECK(s.b.participants.at("p1").present);
+    CHECK(s.b.participants.at("p1").name == "Josiane");  // a rejoin without a name keeps it
+    CHECK(s.b.participants.at("p1").joined_time == joined);
+    s.refused(std::string(system_author), ops::participant_leave{"p9"}, errc::unknown_participant);
+}
+
+TEST_CASE("ops must come in sequence") {
+    session s;
+    const stamped_op skip{s.b.seq + 2, 0, "f1", ops::timer_stop{}};
+    const std::string before = serialize(s.b);
+    auto r = apply(s.b, skip);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == errc::out_of_order);
+    CHECK(serialize(s.b) == before);
+}
+
+TEST_CASE("the canonical state reads back to the same bytes") {
+    session s;
+    s.note("p1", "n1", "Une \"maison\" des aînés");
+    s.ok("f1", ops::theme_create{"t1", "Lieux", {10, 20}});
+    s.ok("f1", ops::note_group{"n1", std::string("t1")});
+    s.ok("f1", ops::timer_start{120});
+    s.to_phase(phase::voting);
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    const std::string bytes = serialize(s.b);
+    auto back = board_from_json(json::parse(bytes));
+    REQUIRE(back.ok());
+    CHECK(*back == s.b);
+    CHECK(serialize(*back) == bytes);
+
+    json broken = json::parse(bytes);
+    broken["phase"] = "lunch";
+    CHECK_FALSE(board_from_json(broken).ok());
+    broken = json::parse(bytes);
+    broken["notes"]["n1"].erase("text");
+    CHECK_FALSE(board_from_json(broken).ok());
+}

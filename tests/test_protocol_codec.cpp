@@ -1,0 +1,225 @@
+#include <catch2/catch.hpp>
+
+#include "ruche/protocol/codec.hpp"
+
+using namespace ruche::protocol;
+
+namespace {
+
+// One example of every op kind, as the server logs it.
+std::vector<op> every_op() {
+    return {
+        ops::note_add{"n1",
+                      "Créer un café des aidants\navec les bénévoles",
+                      color::pink,
+                      {120, -40},
+                      std::nullopt},
+        ops::note_add{"n2", "Visites à domicile", color::yellow, {0, 0}, profile::habitant},
+        ops::note_edit{"n1", "Un café des aidants 🙂"},
+        ops::note_move{"n1", {-1000000, 1000000}},
+        ops::note_color{"n1", color::purple},
+        ops::note_delete{"n1"},
+        ops::note_merge{"n2", "n1"},
+        ops::note_group{"n1", std::string("t1")},
+        ops::note_group{"n1", std::nullopt},
+        ops::theme_create{"t1", "Lien social", {300, 200}},
+        ops::theme_rename{"t1", "Liens entre générations"},
+        ops::theme_move{"t1", {5, 6}},
+        ops::theme_delete{"t1"},
+        ops::theme_synthesis{"t1", "Les habitants demandent des lieux de rencontre."},
+        ops::vote_add{{vote_target::kind_t::note, "n1"}},
+        ops::vote_add{{vote_target::kind_t::theme, "t1"}},
+        ops::vote_remove{{vote_target::kind_t::note, "n1"}},
+        ops::phase_set{phase::voting},
+        ops::board_lock{true},
+        ops::board_lock{false},
+        ops::timer_start{300},
+        ops::timer_stop{},
+        ops::settings_set{"Atelier isolement",
+                          "Comment lutter contre l'isolement des personnes âgées ?", 3u, false,
+                          280u, std::vector<profile>{profile::habitant, profile::elu}},
+        ops::settings_set{std::nullopt, std::nullopt, 0u, std::nullopt, std::nullopt, std::nullopt},
+        ops::participant_join{"p7", role::participant, "Josiane", profile::habitant},
+        ops::participant_join{"f1", role::facilitator, "", std::nullopt},
+        ops::participant_rename{"Jo", profile::association},
+        ops::participant_leave{"p7"},
+    };
+}
+
+rejection reject_client(const std::string& text) {
+    auto j = parse_json(text);
+    if (!j) return j.error();
+    auto decoded = decode_op(*j, origin::client);
+    REQUIRE_FALSE(decoded.ok());
+    return decoded.error();
+}
+
+}  // namespace
+
+TEST_CASE("every op survives encode then decode from the log") {
+    for (const auto& o : every_op()) {
+        INFO(encode_op(o).dump());
+        auto decoded = decode_op(encode_op(o), origin::log);
+        REQUIRE(decoded.ok());
+        CHECK(*decoded == o);
+    }
+}
+
+TEST_CASE("stamped ops survive the log's byte format") {
+    std::uint64_t seq = 1;
+    for (const auto& o : every_op()) {
+        stamped_op s{seq++, 1'764'000'000'000 + static_cast<std::int64_t>(seq), "p3", o};
+        const std::string bytes = serialize_stamped(s);
+        auto back = parse_stamped(bytes);
+        REQUIRE(back.ok());
+        CHECK(*back == s);
+        CHECK(serialize_stamped(*back) == bytes);
+    }
+}
+
+TEST_CASE("client ops decode without server-assigned ids") {
+    auto j = parse_json(
+        R"({"kind":"note.add","text":"Plus de bancs","color":"green","x":10.4,"y":-3.6})");
+    REQUIRE(j.ok());
+    auto decoded = decode_op(*j, origin::client);
+    REQUIRE(decoded.ok());
+    const auto& add = std::get<ops::note_add>(*decoded);
+    CHECK(add.note.empty());
+    CHECK(add.text == "Plus de bancs");
+    CHECK(add.color == color::green);
+    CHECK(add.at == point{10, -4});  // fractional positions are rounded once, at decode
+
+    auto theme = decode_op(*parse_json(R"({"kind":"theme.create","title":"Mobilité","x":0,"y":0})"),
+                           origin::client);
+    REQUIRE(theme.ok());
+    auto group = decode_op(*parse_json(R"({"kind":"note.group","note":"n1"})"), origin::client);
+    REQUIRE(group.ok());
+    CHECK_FALSE(std::get<ops::note_group>(*group).theme.has_value());
+}
+
+TEST_CASE("every rejection path of the codec has its code") {
+    struct row {
+        const char* name;
+        std::string input;
+        errc expected;
+    };
+    const std::string long_note(max_note_chars + 1, 'a');
+    const std::string long_title(max_title_chars + 1, 'b');
+    const std::vector<row> rows = {
+        {"not JSON", "{\"kind\":", errc::not_json},
+        {"invalid UTF-8 is not JSON",
+         "{\"kind\":\"note.add\",\"text\":\"\xC3\x28\",\"color\":\"pink\",\"x\":0,\"y\":0}",
+         errc::not_json},
+        {"not an object", "[1,2,3]", errc::not_object},
+        {"no kind", R"({"text":"x"})", errc::missing_field},
+        {"kind not a string", R"({"kind":7})", errc::wrong_type},
+        {"unknown kind", R"({"kind":"note.explode","note":"n1"})", errc::unknown_kind},
+        {"server-only kind",
+         R"({"kind":"participant.join","participant":"p1","role":"participant","name":""})",
+         errc::server_only_kind},
+        {"server-only leave", R"({"kind":"participant.leave","participant":"p1"})",
+         errc::server_only_kind},
+        {"missing text", R"({"kind":"note.add","color":"pink","x":0,"y":0})", errc::missing_field},
+        {"text not a string", R"({"kind":"note.add","text":12,"color":"pink","x":0,"y":0})",
+         errc::wrong_type},
+        {"empty text", R"({"kind":"note.add","text":"   \n ","color":"pink","x":0,"y":0})",
+         errc::empty_text},
+        {"control character", R"({"kind":"note.add","text":"a\u0007b","color":"pink","x":0,"y":0})",
+         errc::control_character},
+        {"line break in a title", R"({"kind":"theme.create","title":"a\nb","x":0,"y":0})",
+         errc::control_character},
+        {"note too long",
+         R"({"kind":"note.add","text":")" + long_note + R"(","color":"pink","x":0,"y":0})",
+         errc::too_long},
+        {"title too long",
+         R"({"kind":"theme.rename","theme":"t1","title":")" + long_title + R"("})", errc::too_long},
+        {"unknown color", R"({"kind":"note.add","text":"x","color":"rouge","x":0,"y":0})",
+         errc::unknown_color},
+        {"coordinate too far", R"({"kind":"note.move","note":"n1","x":1000001,"y":0})",
+         errc::out_of_range},
+        {"coordinate not a number", R"({"kind":"note.move","note":"n1","x":"12","y":0})",
+         errc::wrong_type},
+        {"client sets a note id",
+         R"({"kind":"note.add","note":"n9","text":"x","color":"pink","x":0,"y":0})",
+         errc::unknown_field},
+        {"client sets a theme id",
+         R"({"kind":"theme.create","theme":"t9","title":"x","x":0,"y":0})", errc::unknown_field},
+        {"unknown field", R"({"kind":"note.delete","note":"n1","force":true})",
+         errc::unknown_field},
+        {"malformed id", R"({"kind":"note.delete","note":"n 1"})", errc::invalid_id},
+        {"empty id", R"({"kind":"note.delete","note":""})", errc::invalid_id},
+        {"vote without target", R"({"kind":"vote.add"})", errc::missing_field},
+        {"vote with two targets", R"({"kind":"vote.add","note":"n1","theme":"t1"})",
+         errc::unknown_field},
+        {"unknown phase", R"({"kind":"phase.set","phase":"debate"})", errc::unknown_phase},
+        {"lock not a bool", R"({"kind":"board.lock","locked":"yes"})", errc::wrong_type},
+        {"timer zero", R"({"kind":"timer.start","seconds":0})", errc::out_of_range},
+        {"timer negative", R"({"kind":"timer.start","seconds":-5})", errc::out_of_range},
+        {"timer fractional", R"({"kind":"timer.start","seconds":1.5})", errc::wrong_type},
+        {"empty settings", R"({"kind":"settings.set"})", errc::missing_field},
+        {"budget too large", R"({"kind":"settings.set","vote_budget":101})", errc::out_of_range},
+        {"note length zero", R"({"kind":"settings.set","note_max_length":0})", errc::out_of_range},
+        {"empty profile list", R"({"kind":"settings.set","profiles":[]})", errc::wrong_type},
+        {"unknown profile in list", R"({"kind":"settings.set","profiles":["habitant","pirate"]})",
+         errc::unknown_profile},
+        {"unknown profile on rename",
+         R"({"kind":"participant.rename","name":"Jo","profile":"pirate"})", errc::unknown_profile},
+        {"name too long",
+         R"({"kind":"participant.rename","name":")" + std::string(max_name_chars + 1, 'n') +
+             R"("})",
+         errc::too_long},
+    };
+    for (const auto& r : rows) {
+        DYNAMIC_SECTION(r.name) {
+            const rejection why = reject_client(r.input);
+            CHECK(code_name(why.code) == code_name(r.expected));
+            CHECK_FALSE(why.message().empty());
+        }
+    }
+}
+
+TEST_CASE("text length counts characters, not bytes") {
+    std::string french;
+    for (std::size_t i = 0; i < max_title_chars; ++i) french += "é";  // 2 bytes each
+    auto ok = decode_op(json{{"kind", "theme.rename"}, {"theme", "t1"}, {"title", french}},
+                        origin::client);
+    CHECK(ok.ok());
+    auto too_long = decode_op(
+        json{{"kind", "theme.rename"}, {"theme", "t1"}, {"title", french + "é"}}, origin::client);
+    REQUIRE_FALSE(too_long.ok());
+    CHECK(too_long.error().code == errc::too_long);
+}
+
+TEST_CASE("strings built in code are checked for UTF-8 too") {
+    for (const std::string& bad : {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+                                   std::string("\xF4\x90\x80\x80"), std::string("abc\xE2\x82")}) {
+        json j = {{"kind", "note.edit"}, {"note", "n1"}, {"text", bad}};
+        auto decoded = decode_op(j, origin::client);
+        REQUIRE_FALSE(decoded.ok());
+        CHECK(decoded.error().code == errc::invalid_utf8);
+    }
+}
+
+TEST_CASE("log records must carry what the server stamps") {
+    CHECK(decode_op(*parse_json(R"({"kind":"note.add","text":"x","color":"pink","x":0,"y":0})"),
+                    origin::log)
+              .error()
+              .code == errc::missing_field);
+    auto no_seq = parse_stamped(R"({"time":1,"by":"p1","op":{"kind":"timer.stop"}})");
+    REQUIRE_FALSE(no_seq.ok());
+    CHECK(no_seq.error().code == errc::missing_field);
+    auto zero_seq = parse_stamped(R"({"seq":0,"time":1,"by":"p1","op":{"kind":"timer.stop"}})");
+    REQUIRE_FALSE(zero_seq.ok());
+    CHECK(zero_seq.error().code == errc::out_of_range);
+    auto float_time = parse_stamped(R"({"seq":1,"time":1.5,"by":"p1","op":{"kind":"timer.stop"}})");
+    REQUIRE_FALSE(float_time.ok());
+    CHECK(float_time.error().code == errc::wrong_type);
+}
+
+TEST_CASE("error details quote client input briefly and as valid UTF-8") {
+    const std::string kind = "note." + std::string(100, 'x') + "é";
+    auto decoded = decode_op(json{{"kind", kind}}, origin::client);
+    REQUIRE_FALSE(decoded.ok());
+    CHECK(decoded.error().detail.size() < 50);
+    CHECK_NOTHROW(json(decoded.error().message()).dump());
+}
