@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Ruche and starts it with its data under ./data.
+# Installs what is missing, builds Ruche and starts it with its op log in ./data.
+# Extra arguments go to the server, e.g. `--bind 0.0.0.0` for phones on the
+# room's Wi-Fi (see `build/default/server/ruche --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 cmake --preset default
-cmake --build --preset default -j "$(nproc)"
-mkdir -p data
-echo "ruche: built. The board server (issue: real-time server) is not written yet;"
-echo "ruche: it will serve client-web/ and the WebSocket /ws on http://127.0.0.1:8080/ with its op log in ./data."
+cmake --build --preset default -j "$(nproc)" --target ruche
+exec build/default/server/ruche --data-dir ./data --static-dir client-web "$@"

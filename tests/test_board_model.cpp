@@ -296,3 +296,53 @@ TEST_CASE("the canonical state reads back to the same bytes") {
     broken["notes"]["n1"].erase("text");
     CHECK_FALSE(board_from_json(broken).ok());
 }
+
+TEST_CASE("authors of a merged duplicate see the kept note but do not own it") {
+    session s;
+    s.note("p1", "n1", "Un café des aidants");
+    s.note("p2", "n2", "Café pour les aidants");
+    auto merged = s.as("f1", ops::note_merge{"n2", "n1"});
+    REQUIRE(merged.ok());
+    CHECK(merged->resync);  // p2 never received n1 during private writing
+    CHECK(project(s.b, "p2")["notes"].contains("n1"));
+    s.refused("p2", ops::note_edit{"n1", "Réécrit"}, errc::not_author);
+    s.refused("p2", ops::note_delete{"n1"}, errc::not_author);
+}
+
+TEST_CASE("going back to private writing hides notes again and resyncs participants") {
+    session s;
+    s.note("p1", "n1", "Un jardin partagé");
+    s.to_phase(phase::reveal);
+    CHECK(project(s.b, "p2")["notes"].contains("n1"));
+    auto back = s.as("f1", ops::phase_set{phase::writing});
+    REQUIRE(back.ok());
+    CHECK(back->resync);
+    CHECK_FALSE(project(s.b, "p2")["notes"].contains("n1"));
+    auto same = s.as("f1", ops::phase_set{phase::writing});
+    REQUIRE(same.ok());
+    CHECK_FALSE(same->resync);
+}
+
+TEST_CASE("renames stay attributed in anonymous sessions; notes do not") {
+    session s;
+    s.to_phase(phase::reveal);
+    auto renamed = s.as("p1", ops::participant_rename{"Jo", std::nullopt});
+    REQUIRE(renamed.ok());
+    const stamped_op rename{s.b.seq, 0, "p1", ops::participant_rename{"Jo", std::nullopt}};
+    CHECK((*project_event(s.b, rename, *renamed, "p2"))["by"] == "p1");
+    auto added = s.as("p1", ops::note_add{"n9", "Anonyme", color::yellow, {0, 0}, std::nullopt});
+    REQUIRE(added.ok());
+    const stamped_op add{s.b.seq, 0, "p1",
+                         ops::note_add{"n9", "Anonyme", color::yellow, {0, 0}, std::nullopt}};
+    CHECK_FALSE(project_event(s.b, add, *added, "p2")->contains("by"));
+    CHECK((*project_event(s.b, add, *added, "p1"))["by"] == "p1");
+    CHECK((*project_event(s.b, add, *added, "f1"))["by"] == "p1");
+}
+
+TEST_CASE("nobody can join under the server's name") {
+    session s;
+    s.refused(
+        std::string(system_author),
+        ops::participant_join{std::string(system_author), role::facilitator, "", std::nullopt},
+        errc::invalid_id);
+}

@@ -86,6 +86,9 @@ class applier {
         for (const auto& a : note_audience(source->second).only) {
             if (!contains(who.only, a)) who.only.push_back(a);
         }
+        // During private writing the authors of either note now see the kept
+        // one, which some of them never received: they need a fresh state.
+        who.resync = b_.phase == phase::writing;
         note& keep = into->second;
         note& gone = source->second;
         for (const auto& a : gone.authors) {
@@ -179,7 +182,8 @@ class applier {
     result<audience> operator()(const ops::phase_set& o) {
         if (auto why = facilitator_or_system(false)) return *why;
         audience who;
-        who.resync = b_.phase == phase::writing && o.phase != phase::writing;
+        // Entering or leaving private writing changes which notes participants see.
+        who.resync = (b_.phase == phase::writing) != (o.phase == phase::writing);
         if (b_.phase != o.phase || b_.phases.empty()) {
             b_.phases.push_back({o.phase, s_.seq, s_.time});
         }
@@ -223,6 +227,7 @@ class applier {
 
     result<audience> operator()(const ops::participant_join& o) {
         if (s_.by != system_author) return rejection{errc::system_only, "participant.join"};
+        if (o.participant == system_author) return rejection{errc::invalid_id, o.participant};
         if (o.profile && !offered(b_.settings, *o.profile)) {
             return rejection{errc::profile_not_offered, std::string(to_string(*o.profile))};
         }
@@ -312,7 +317,8 @@ class applier {
         if (it == b_.notes.end() || !can_see(b_, it->second, s_.by)) {
             return rejection{errc::unknown_note, id};
         }
-        if (!facilitator() && !contains(it->second.authors, s_.by)) {
+        // Authors of merged duplicates see the kept note but do not own it.
+        if (!facilitator() && it->second.author != s_.by) {
             return rejection{errc::not_author, id};
         }
         return &it->second;

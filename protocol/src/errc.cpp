@@ -72,6 +72,26 @@ code_info info(errc e) noexcept {
             return {"no_vote_to_remove", "there is no vote of yours to remove here"};
         case errc::merge_into_self:
             return {"merge_into_self", "a note cannot be merged into itself"};
+        case errc::unknown_type:
+            return {"unknown_type", "unknown message type"};
+        case errc::binary_frame:
+            return {"binary_frame", "messages are JSON text frames, not binary"};
+        case errc::hello_required:
+            return {"hello_required", "say hello first"};
+        case errc::already_joined:
+            return {"already_joined", "this connection has already joined a session"};
+        case errc::unknown_join_code:
+            return {"unknown_join_code", "no session has this code"};
+        case errc::invalid_token:
+            return {"invalid_token", "this token is not valid for this session"};
+        case errc::too_many_attempts:
+            return {"too_many_attempts", "too many failed attempts, wait a minute"};
+        case errc::rate_limited:
+            return {"rate_limited", "too many messages, slow down"};
+        case errc::storage_unavailable:
+            return {"storage_unavailable", "the operation could not be saved, try again"};
+        case errc::server_busy:
+            return {"server_busy", "the server is busy, try again"};
         case errc::profile_not_offered:
             return {"profile_not_offered", "this profile is not offered in this session"};
     }

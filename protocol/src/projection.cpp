@@ -1,6 +1,8 @@
 // What each viewer may see. Visibility is decided here, on the server side:
 // private notes of others never leave the server during private writing.
 
+#include <algorithm>
+
 #include "ruche/protocol/board.hpp"
 
 namespace ruche::protocol {
@@ -51,7 +53,11 @@ std::optional<json> project_event(const board& after, const stamped_op& s, const
         return std::nullopt;
     }
     json j = encode_stamped(s);
-    if (!facilitator && after.settings.anonymous && s.by != viewer && s.by != system_author) {
+    // Anonymity hides who wrote and who voted; presence stays visible (names
+    // are shown in the list of participants anyway).
+    const bool presence = std::holds_alternative<ops::participant_rename>(s.op);
+    if (!facilitator && after.settings.anonymous && s.by != viewer && s.by != system_author &&
+        !presence) {
         j.erase("by");
     }
     if (!facilitator && who.resync) j["state"] = project(after, viewer);

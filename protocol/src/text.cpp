@@ -50,8 +50,13 @@ std::optional<rejection> check_text(std::string_view s, std::size_t max_chars, t
     const auto length = utf8_length(s);
     if (!length) return rejection{errc::invalid_utf8, std::string(field)};
     bool only_space = true;
-    for (const char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
         const auto b = static_cast<unsigned char>(c);
+        // C1 controls (U+0080..U+009F) are 0xC2 0x80..0x9F in UTF-8.
+        if (b == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            return rejection{errc::control_character, std::string(field)};
+        }
         const bool allowed_break = kind == text_kind::multiline && (c == '\n' || c == '\t');
         if ((b < 0x20 && !allowed_break) || b == 0x7F) {
             return rejection{errc::control_character, std::string(field)};

@@ -44,6 +44,17 @@ enum class errc {
     no_vote_to_remove,
     merge_into_self,
     profile_not_offered,
+    // Transport: the WebSocket conversation
+    unknown_type,
+    binary_frame,
+    hello_required,
+    already_joined,
+    unknown_join_code,
+    invalid_token,
+    too_many_attempts,
+    rate_limited,
+    storage_unavailable,
+    server_busy,
 };
 
 const std::error_category& protocol_category() noexcept;

@@ -102,7 +102,7 @@ struct note_merge {
     std::string into;
     bool operator==(const note_merge&) const = default;
 };
-// Puts a note into a theme, or takes it out when `theme` is empty.
+// Puts a note into a theme, or takes it out when `theme` is absent (null on the wire).
 struct note_group {
     std::string note;
     std::optional<std::string> theme;

@@ -1,0 +1,43 @@
+#pragma once
+
+// Everything `ruche` can be told on its command line (see main.cpp).
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ruche/storage/op_log.hpp"
+
+namespace ruche::server {
+
+struct limits {
+    std::size_t max_connections = 2000;
+    std::size_t send_queue_bytes = 4u << 20;  // per connection
+    std::chrono::milliseconds write_timeout{15000};
+    std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds idle_timeout{40000};  // pings at half of it
+    std::chrono::milliseconds http_timeout{30000};
+    std::size_t read_message_max = 64 * 1024;
+    std::size_t http_body_max = 64 * 1024;
+    double ops_per_second = 20;
+    double ops_burst = 60;
+    std::size_t rate_strikes_before_close = 30;
+    std::size_t join_failures_per_minute = 30;  // a whole room may share one address
+    std::size_t resume_window = 4096;           // events kept in memory per session
+};
+
+struct config {
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string data_dir = "./data";
+    std::string public_url;  // empty: derived from the bound address
+    std::string static_dir = "client-web";
+    storage::durability durability = storage::durability::wal;
+    std::vector<std::string> allowed_origins;  // besides the public URL's and same-host
+    std::uint64_t checkpoint_every = 1000;
+    unsigned threads = 0;  // 0: one per core
+    struct limits limits;
+};
+
+}  // namespace ruche::server

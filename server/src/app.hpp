@@ -1,0 +1,47 @@
+#pragma once
+
+// What every part of a running server shares. One per server instance.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <string>
+
+#include "metrics.hpp"
+#include "rate_limit.hpp"
+#include "registry.hpp"
+#include "ruche/server/config.hpp"
+#include "ruche/server/session_log.hpp"
+
+namespace ruche::server {
+
+struct app {
+    app(config c, std::string public_url_, boost::asio::io_context& io, storage::op_log& log)
+        : cfg(std::move(c)),
+          public_url(std::move(public_url_)),
+          ioc(io),
+          sessions(log, cfg.checkpoint_every),
+          rooms(*this),
+          join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)) {}
+
+    config cfg;
+    std::string public_url;  // no trailing slash
+    boost::asio::io_context& ioc;
+    session_log sessions;
+    struct metrics metrics;
+    registry rooms;
+    attempt_limiter join_attempts;
+    std::atomic<std::size_t> connections{0};  // TCP connections held, HTTP or WebSocket
+
+    std::string join_url(std::string_view join_code) const {
+        std::string compact;
+        for (char c : join_code) {
+            if (c != '-') compact += c;
+        }
+        return public_url + "/j/" + compact;
+    }
+    std::string board_url(std::string_view facilitator_token) const {
+        return public_url + "/tableau#" + std::string(facilitator_token);
+    }
+};
+
+}  // namespace ruche::server

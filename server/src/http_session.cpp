@@ -1,0 +1,93 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "api.hpp"
+#include "app.hpp"
+#include "ws_session.hpp"
+
+namespace ruche::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+http_session::http_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
+    : stream_(std::move(socket)), app_(a), slot_(std::move(slot)) {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+}
+
+void http_session::run() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_session::do_read() {
+    parser_.emplace();
+    parser_->body_limit(app_.cfg.limits.http_body_max);
+    stream_.expires_after(app_.cfg.limits.http_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) {
+        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+        return;
+    }
+    if (ec == http::error::body_limit) {
+        auto res = json_error(parser_->get(), http::status::payload_too_large, "too_large",
+                              "the request body is too large");
+        res.keep_alive(false);
+        send(std::move(res));
+        return;
+    }
+    if (ec) return;
+    app_.metrics.http_requests_total.inc();
+
+    const auto& request = parser_->get();
+    if (beast::websocket::is_upgrade(request)) {
+        const auto target = request.target();
+        if (target != "/ws" && !target.starts_with("/ws?")) {
+            send(json_error(request, http::status::not_found, "not_found", "WebSocket is at /ws"));
+            return;
+        }
+        const auto origin = request[http::field::origin];
+        if (!origin.empty() && !origin_allowed(app_, origin, request[http::field::host])) {
+            auto res = json_error(request, http::status::forbidden, "forbidden_origin",
+                                  "this page's origin may not connect");
+            res.keep_alive(false);
+            send(std::move(res));
+            return;
+        }
+        std::make_shared<ws_session>(stream_.release_socket(), app_, std::move(slot_))
+            ->run(parser_->release());
+        return;
+    }
+    send(handle_request(app_, request, remote_));
+}
+
+void http_session::send(http::response<http::string_body> response) {
+    auto res = std::make_shared<http::response<http::string_body>>(std::move(response));
+    response_ = res;
+    const bool keep_alive = res->keep_alive();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+                          self->on_write(keep_alive, ec, n);
+                      });
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec) return;
+    if (!keep_alive) {
+        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+        return;
+    }
+    do_read();
+}
+
+}  // namespace ruche::server

@@ -1,0 +1,65 @@
+#include "listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "app.hpp"
+#include "http_session.hpp"
+
+namespace ruche::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+listener::listener(app& a, tcp::endpoint endpoint, boost::system::error_code& ec)
+    : app_(a), acceptor_(net::make_strand(a.ioc)) {
+    if (acceptor_.open(endpoint.protocol(), ec)) return;
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec)) return;
+    if (acceptor_.bind(endpoint, ec)) return;
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+}
+
+std::uint16_t listener::port() const {
+    boost::system::error_code ec;
+    return acceptor_.local_endpoint(ec).port();
+}
+
+void listener::run() {
+    do_accept();
+}
+
+void listener::stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        boost::system::error_code ignored;
+        self->acceptor_.close(ignored);
+    });
+}
+
+void listener::do_accept() {
+    // Each connection gets its own strand.
+    acceptor_.async_accept(
+        net::make_strand(app_.ioc),
+        [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted) return;  // stopped
+            if (!ec) {
+                connection_slot slot(self->app_.connections, self->app_.cfg.limits.max_connections);
+                if (slot.held()) {
+                    std::make_shared<http_session>(std::move(socket), self->app_, std::move(slot))
+                        ->run();
+                } else {
+                    // Over the limit: refuse at once rather than queue.
+                    spdlog::warn("connection refused: {} connections open",
+                                 self->app_.connections.load());
+                    boost::system::error_code ignored;
+                    socket.close(ignored);
+                }
+            } else {
+                spdlog::warn("accept failed: {}", ec.message());
+            }
+            if (self->acceptor_.is_open()) self->do_accept();
+        });
+}
+
+}  // namespace ruche::server

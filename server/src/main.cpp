@@ -1,0 +1,98 @@
+// ruche: the board server. One binary, one port: the web client, the JSON
+// API and the WebSocket. Logs go to stderr; stdout only says where to go.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "ruche/server/config.hpp"
+#include "ruche/server/server.hpp"
+
+using namespace ruche;
+
+int main(int argc, char** argv) {
+    server::config cfg;
+    std::string durability = "wal";
+    std::string log_level = "info";
+
+    CLI::App cli{"Ruche: real-time brainstorming board server"};
+    cli.set_config("--config", "", "read options from this TOML/INI file");
+    cli.add_option("--bind", cfg.bind,
+                   "address to listen on; 0.0.0.0 for phones on the room's Wi-Fi")
+        ->envname("RUCHE_BIND")
+        ->capture_default_str();
+    cli.add_option("--port", cfg.port, "TCP port")->envname("RUCHE_PORT")->capture_default_str();
+    cli.add_option("--data-dir", cfg.data_dir, "where the op log (RocksDB) lives")
+        ->envname("RUCHE_DATA_DIR")
+        ->capture_default_str();
+    cli.add_option("--public-url", cfg.public_url,
+                   "URL phones use to reach this server (QR codes, join links), "
+                   "e.g. http://192.168.1.20:8080; default: derived from --bind")
+        ->envname("RUCHE_PUBLIC_URL");
+    cli.add_option("--static-dir", cfg.static_dir, "the web client's files")
+        ->envname("RUCHE_STATIC_DIR")
+        ->capture_default_str();
+    cli.add_option("--durability", durability,
+                   "wal: acknowledged once in the write-ahead log (survives a crash); "
+                   "fsync: once on disk (survives a power loss)")
+        ->check(CLI::IsMember({"wal", "fsync"}))
+        ->envname("RUCHE_DURABILITY")
+        ->capture_default_str();
+    cli.add_option("--allowed-origin", cfg.allowed_origins,
+                   "extra browser origins allowed to open the WebSocket (repeatable)")
+        ->envname("RUCHE_ALLOWED_ORIGINS")
+        ->delimiter(',');
+    cli.add_option("--threads", cfg.threads, "I/O threads (0: one per core)")
+        ->envname("RUCHE_THREADS")
+        ->capture_default_str();
+    cli.add_option("--checkpoint-every", cfg.checkpoint_every, "ops between state checkpoints")
+        ->envname("RUCHE_CHECKPOINT_EVERY")
+        ->capture_default_str();
+    cli.add_option("--max-connections", cfg.limits.max_connections, "open connections at most")
+        ->envname("RUCHE_MAX_CONNECTIONS")
+        ->capture_default_str();
+    cli.add_option("--send-queue-bytes", cfg.limits.send_queue_bytes,
+                   "bytes waiting for a slow client before it is disconnected")
+        ->envname("RUCHE_SEND_QUEUE_BYTES")
+        ->capture_default_str();
+    cli.add_option("--ops-per-second", cfg.limits.ops_per_second,
+                   "messages per second per connection")
+        ->envname("RUCHE_OPS_PER_SECOND")
+        ->capture_default_str();
+    cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->envname("RUCHE_LOG_LEVEL")
+        ->capture_default_str();
+    CLI11_PARSE(cli, argc, argv);
+
+    spdlog::set_default_logger(spdlog::stderr_color_mt("ruche"));
+    spdlog::set_level(spdlog::level::from_str(log_level));
+    cfg.durability = durability == "fsync" ? storage::durability::fsync : storage::durability::wal;
+
+    try {
+        std::filesystem::create_directories(cfg.data_dir);
+        std::unique_ptr<storage::op_log> log;
+        storage::options opts;
+        opts.mode = cfg.durability;
+        if (auto ec = storage::open_rocksdb_op_log(cfg.data_dir, opts, log)) {
+            spdlog::critical("cannot open the op log in {}: {}", cfg.data_dir, ec.message());
+            return 1;
+        }
+        server::server srv(cfg, *log);
+        if (auto ec = srv.start()) {
+            spdlog::critical("cannot listen on {}:{}: {}", cfg.bind, cfg.port, ec.message());
+            return 1;
+        }
+        spdlog::info("op log in {} ({} mode)", cfg.data_dir, durability);
+        std::printf("Ruche est prêt / Ruche is ready: %s/\n", srv.public_url().c_str());
+        std::fflush(stdout);
+        srv.run(cfg.threads, true);
+        spdlog::info("stopped");
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    return 0;
+}

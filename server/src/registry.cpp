@@ -1,0 +1,146 @@
+#include "registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "app.hpp"
+#include "room.hpp"
+#include "secrets.hpp"
+#include "session_meta.hpp"
+
+namespace ruche::server {
+
+std::error_code registry::load_index() {
+    std::vector<std::string> ids;
+    if (auto ec = app_.sessions.log().list_sessions(ids)) return ec;
+    std::lock_guard lock(mutex_);
+    for (const auto& id : ids) {
+        std::optional<std::string> bytes;
+        if (auto ec = app_.sessions.log().get_metadata(id, bytes)) return ec;
+        const auto meta = bytes ? session_meta::parse(*bytes) : std::nullopt;
+        if (!meta) {
+            spdlog::warn("session {} has no readable metadata; it cannot be joined", id);
+            continue;
+        }
+        by_join_code_[meta->join_code] = id;
+        by_token_[meta->facilitator_token] = id;
+    }
+    spdlog::info("{} sessions in the op log", by_join_code_.size());
+    return {};
+}
+
+std::error_code registry::create(const session_options& options, created_session& out) {
+    session_meta meta;
+    std::string id;
+    {
+        std::lock_guard lock(mutex_);
+        do {
+            id = random_session_id();
+        } while (rooms_.count(id));
+        do {
+            meta.join_code = random_join_code();
+        } while (by_join_code_.count(meta.join_code));
+    }
+    meta.facilitator_token = random_token();
+
+    // The first ops of every session: its settings, then its opening phase.
+    protocol::board board;
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const std::string server(protocol::system_author);
+    std::vector<logged_op> first = {
+        {{1, now, server, options.settings}, {}},
+        {{2, now, server,
+          protocol::ops::phase_set{options.private_writing ? protocol::phase::writing
+                                                           : protocol::phase::reveal}},
+         {}},
+    };
+    for (const auto& o : first) {
+        if (!protocol::apply(board, o.op)) return storage::errc::corruption;
+    }
+    if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
+    if (auto ec = app_.sessions.append(id, first, board)) return ec;
+
+    auto r = std::make_shared<room>(app_, id, std::move(board), meta);
+    {
+        std::lock_guard lock(mutex_);
+        rooms_[id] = r;
+        by_join_code_[meta.join_code] = id;
+        by_token_[meta.facilitator_token] = id;
+    }
+    app_.metrics.sessions_loaded.add(1);
+    out = {id, meta.join_code, meta.facilitator_token};
+    spdlog::info("session {} created", id);
+    return {};
+}
+
+std::shared_ptr<room> registry::room_for(const std::string& session_id, std::error_code& ec) {
+    ec.clear();
+    std::lock_guard lock(mutex_);
+    if (auto it = rooms_.find(session_id); it != rooms_.end()) return it->second;
+    if (!storage::is_valid_session_id(session_id)) return nullptr;
+    std::optional<std::string> bytes;
+    if ((ec = app_.sessions.log().get_metadata(session_id, bytes))) return nullptr;
+    const auto meta = bytes ? session_meta::parse(*bytes) : std::nullopt;
+    if (!meta) return nullptr;
+    protocol::board board;
+    if ((ec = app_.sessions.load(session_id, board))) {
+        spdlog::error("session {} cannot be loaded: {}", session_id, ec.message());
+        return nullptr;
+    }
+    auto r = std::make_shared<room>(app_, session_id, std::move(board), *meta);
+    rooms_[session_id] = r;
+    app_.metrics.sessions_loaded.add(1);
+    r->start();
+    return r;
+}
+
+std::optional<std::string> registry::session_by_join_code(const std::string& canonical_code) const {
+    std::lock_guard lock(mutex_);
+    auto it = by_join_code_.find(canonical_code);
+    if (it == by_join_code_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<std::string> registry::session_by_facilitator_token(std::string_view token) const {
+    std::lock_guard lock(mutex_);
+    auto it = by_token_.find(token);
+    if (it == by_token_.end() || !constant_time_equal(it->first, token)) return std::nullopt;
+    return it->second;
+}
+
+std::error_code registry::erase(const std::string& session_id) {
+    std::shared_ptr<room> r;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = rooms_.find(session_id); it != rooms_.end()) {
+            r = it->second;
+            rooms_.erase(it);
+            app_.metrics.sessions_loaded.sub(1);
+        }
+        std::erase_if(by_join_code_, [&](const auto& kv) { return kv.second == session_id; });
+        std::erase_if(by_token_, [&](const auto& kv) { return kv.second == session_id; });
+    }
+    if (r) {
+        r->retire(static_cast<std::uint16_t>(boost::beast::websocket::close_code::normal),
+                  "session deleted");
+    }
+    return app_.sessions.log().delete_session(session_id);
+}
+
+void registry::shutdown_all() {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, r] : rooms_) {
+        r->close_all(static_cast<std::uint16_t>(boost::beast::websocket::close_code::going_away),
+                     "server shutting down");
+    }
+}
+
+std::size_t registry::loaded() const {
+    std::lock_guard lock(mutex_);
+    return rooms_.size();
+}
+
+}  // namespace ruche::server

@@ -1,0 +1,394 @@
+#include "room.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "app.hpp"
+#include "secrets.hpp"
+#include "ws_session.hpp"
+
+namespace ruche::server {
+
+namespace net = boost::asio;
+using protocol::errc;
+using protocol::rejection;
+
+namespace {
+
+std::shared_ptr<const std::string> shared_text(std::string s) {
+    return std::make_shared<const std::string>(std::move(s));
+}
+
+bool offered(const protocol::board& b, protocol::profile p) {
+    const auto& list = b.settings.profiles;
+    return std::find(list.begin(), list.end(), p) != list.end();
+}
+
+}  // namespace
+
+room::room(app& a, std::string session_id, protocol::board board, session_meta meta)
+    : app_(a),
+      strand_(net::make_strand(a.ioc)),
+      id_(std::move(session_id)),
+      board_(std::move(board)),
+      meta_(std::move(meta)) {
+    update_summary();
+}
+
+room_summary room::summary() const {
+    std::lock_guard lock(summary_mutex_);
+    return summary_;
+}
+
+void room::update_summary() {
+    room_summary s;
+    s.title = board_.settings.title;
+    s.question = board_.settings.question;
+    s.phase = board_.phase;
+    s.profiles = board_.settings.profiles;
+    for (const auto& [id, p] : board_.participants) {
+        if (p.present && p.role == protocol::role::participant) ++s.present;
+    }
+    std::lock_guard lock(summary_mutex_);
+    summary_ = std::move(s);
+}
+
+std::int64_t room::now_ms() const {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    // Time never goes backwards within a session, whatever the wall clock does.
+    return std::max<std::int64_t>(now, board_.updated_time);
+}
+
+void room::start() {
+    net::post(strand_, [self = shared_from_this()] {
+        // Nobody is connected to a room that was just loaded: whoever the log
+        // says is present was there when the server stopped without saying goodbye.
+        for (const auto& [id, p] : self->board_.participants) {
+            if (p.present) {
+                self->enqueue({{},
+                               std::string(protocol::system_author),
+                               {},
+                               protocol::ops::participant_leave{id}});
+            }
+        }
+    });
+}
+
+void room::join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator) {
+    net::post(strand_, [self = shared_from_this(), conn = std::move(conn), hello = std::move(hello),
+                        facilitator] { self->on_join(conn, hello, facilitator); });
+}
+
+void room::submit(std::shared_ptr<ws_session> conn, std::string op_id, protocol::op op) {
+    net::post(strand_, [self = shared_from_this(), conn = std::move(conn), op_id = std::move(op_id),
+                        op = std::move(op)]() mutable {
+        self->on_submit(conn, std::move(op_id), std::move(op));
+    });
+}
+
+void room::leave(std::shared_ptr<ws_session> conn) {
+    net::post(strand_,
+              [self = shared_from_this(), conn = std::move(conn)] { self->on_leave(conn); });
+}
+
+void room::close_all(std::uint16_t code, std::string reason) {
+    net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
+        self->on_close_all(code, reason, true);
+    });
+}
+
+void room::retire(std::uint16_t code, std::string reason) {
+    retired_ = true;
+    { std::lock_guard wait_for_append(append_mutex_); }
+    net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
+        self->on_close_all(code, reason, false);
+    });
+}
+
+bool room::connected(const std::string& participant) const {
+    return std::any_of(members_.begin(), members_.end(),
+                       [&](const member& m) { return m.participant == participant; });
+}
+
+void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
+                   bool facilitator) {
+    const auto refuse = [&](rejection why) {
+        conn->send(shared_text(protocol::error_message(why)));
+        conn->join_failed();
+    };
+    if (retired_) return refuse({errc::invalid_token, "the session was deleted"});
+    std::string participant;
+    std::string token;
+    if (facilitator) {
+        participant = "f1";
+    } else if (hello.participant_token) {
+        auto it = meta_.participant_tokens.find(*hello.participant_token);
+        if (it == meta_.participant_tokens.end()) {
+            return refuse({errc::invalid_token, "participant_token"});
+        }
+        participant = it->second;
+        token = it->first;
+    }
+    if (hello.profile && !offered(board_, *hello.profile)) {
+        return refuse(
+            {errc::profile_not_offered, std::string(protocol::to_string(*hello.profile))});
+    }
+    if (participant.empty()) {
+        // A new participant: their token must be durable before they are welcomed.
+        session_meta next = meta_;
+        participant = "p" + std::to_string(next.next_participant++);
+        token = random_token();
+        next.participant_tokens[token] = participant;
+        if (auto ec = app_.sessions.log().put_metadata(id_, next.serialize())) {
+            spdlog::error("session {}: cannot store a participant: {}", id_, ec.message());
+            return refuse({errc::storage_unavailable, {}});
+        }
+        meta_ = std::move(next);
+    }
+
+    // Resume with exactly the missed events when they are all still in memory.
+    std::optional<std::uint64_t> resume_after;
+    if (hello.last_seq && *hello.last_seq <= board_.seq && (!token.empty() || facilitator)) {
+        const std::uint64_t oldest = recent_.empty() ? board_.seq + 1 : recent_.front().op.seq;
+        if (*hello.last_seq + 1 >= oldest) resume_after = *hello.last_seq;
+    }
+    const bool was_connected = connected(participant);
+    members_.push_back({conn, conn.get(), participant, facilitator});
+    conn->send(shared_text(welcome(participant, token, facilitator, resume_after)));
+    conn->joined(participant);
+
+    const auto known = board_.participants.find(participant);
+    const bool changes = known == board_.participants.end() || !known->second.present ||
+                         (!hello.name.empty() && hello.name != known->second.name) ||
+                         (hello.profile && hello.profile != known->second.profile);
+    if (!was_connected || changes) {
+        enqueue({{},
+                 std::string(protocol::system_author),
+                 {},
+                 protocol::ops::participant_join{
+                     participant,
+                     facilitator ? protocol::role::facilitator : protocol::role::participant,
+                     hello.name, hello.profile}});
+    }
+}
+
+std::string room::welcome(const std::string& participant, const std::string& token,
+                          bool facilitator, std::optional<std::uint64_t> resume_after) const {
+    protocol::json w = {{"type", "welcome"},
+                        {"session_id", id_},
+                        {"participant_id", participant},
+                        {"role", facilitator ? "facilitator" : "participant"},
+                        {"seq", board_.seq}};
+    if (!token.empty()) w["participant_token"] = token;
+    if (facilitator) {
+        w["join_code"] = meta_.join_code;
+        w["join_url"] = app_.join_url(meta_.join_code);
+    }
+    if (resume_after) {
+        protocol::json events = protocol::json::array();
+        for (const auto& e : recent_) {
+            if (e.op.seq <= *resume_after) continue;
+            if (auto view = protocol::project_event(board_, e.op, e.audience, participant)) {
+                // Projected against the current board: a resync event carries today's state.
+                events.push_back(std::move(*view));
+            }
+        }
+        w["events"] = std::move(events);
+    } else {
+        w["state"] = protocol::project(board_, participant);
+    }
+    return w.dump();
+}
+
+void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id, protocol::op op) {
+    auto it = std::find_if(members_.begin(), members_.end(),
+                           [&](const member& m) { return m.key == conn.get(); });
+    if (it == members_.end()) {
+        conn->send(shared_text(protocol::error_message({errc::hello_required, {}}, op_id)));
+        return;
+    }
+    enqueue({conn, it->participant, std::move(op_id), std::move(op)});
+}
+
+void room::on_leave(const std::shared_ptr<ws_session>& conn) {
+    auto it = std::find_if(members_.begin(), members_.end(),
+                           [&](const member& m) { return m.key == conn.get(); });
+    if (it == members_.end()) return;
+    const std::string participant = it->participant;
+    members_.erase(it);
+    if (!connected(participant)) {
+        enqueue({{},
+                 std::string(protocol::system_author),
+                 {},
+                 protocol::ops::participant_leave{participant}});
+    }
+}
+
+void room::on_close_all(std::uint16_t code, const std::string& reason, bool record_departures) {
+    for (const auto& m : record_departures ? members_ : std::vector<member>{}) {
+        if (!std::any_of(pending_.begin(), pending_.end(), [&](const pending_op& p) {
+                const auto* leave = std::get_if<protocol::ops::participant_leave>(&p.op);
+                return leave && leave->participant == m.participant;
+            })) {
+            pending_.push_back({{},
+                                std::string(protocol::system_author),
+                                {},
+                                protocol::ops::participant_leave{m.participant}});
+        }
+    }
+    flush();
+    for (const auto& m : members_) {
+        if (auto c = m.conn.lock()) c->close(code, reason);
+    }
+    members_.clear();
+}
+
+void room::enqueue(pending_op op) {
+    pending_.push_back(std::move(op));
+    if (!flush_posted_) {
+        flush_posted_ = true;
+        // Posted, not run now: ops already queued on the strand join this batch.
+        net::post(strand_, [self = shared_from_this()] { self->flush(); });
+    }
+}
+
+void room::flush() {
+    flush_posted_ = false;
+    if (retired_) pending_.clear();
+    if (pending_.empty()) return;
+    std::vector<pending_op> batch = std::move(pending_);
+    pending_.clear();
+
+    struct applied {
+        std::weak_ptr<ws_session> conn;
+        std::string op_id;
+        protocol::audience audience;
+    };
+    struct retry {
+        std::weak_ptr<ws_session> conn;
+        std::string op_id;
+        std::uint64_t seq;
+    };
+    std::vector<server::logged_op> logged;
+    std::vector<applied> outcomes;
+    std::vector<retry> retries;
+    std::map<std::string, std::uint64_t> batch_ids;
+
+    for (auto& p : batch) {
+        std::string client_id;
+        if (!p.op_id.empty()) {
+            client_id = p.by + ":" + p.op_id;
+            std::optional<std::uint64_t> seen;
+            if (auto in_batch = batch_ids.find(client_id); in_batch != batch_ids.end()) {
+                seen = in_batch->second;
+            } else if (auto ec = app_.sessions.log().find_client_op(id_, client_id, seen)) {
+                if (auto c = p.conn.lock()) {
+                    c->send(shared_text(
+                        protocol::error_message({errc::storage_unavailable, {}}, p.op_id)));
+                }
+                continue;
+            }
+            if (seen) {
+                // A retry: acknowledged again with its seq, never applied twice.
+                retries.push_back({p.conn, p.op_id, *seen});
+                app_.metrics.ops_duplicate_total.inc();
+                continue;
+            }
+        }
+        protocol::stamped_op s{board_.seq + 1, now_ms(), p.by, std::move(p.op)};
+        if (auto* add = std::get_if<protocol::ops::note_add>(&s.op))
+            add->note = "n" + std::to_string(s.seq);
+        if (auto* create = std::get_if<protocol::ops::theme_create>(&s.op)) {
+            create->theme = "t" + std::to_string(s.seq);
+        }
+        auto outcome = protocol::apply(board_, s);
+        if (!outcome) {
+            app_.metrics.ops_rejected_total.inc();
+            if (auto c = p.conn.lock())
+                c->send(shared_text(protocol::error_message(outcome.error(), p.op_id)));
+            continue;
+        }
+        if (!client_id.empty()) batch_ids[client_id] = s.seq;
+        logged.push_back({std::move(s), std::move(client_id)});
+        outcomes.push_back({p.conn, p.op_id, std::move(*outcome)});
+    }
+
+    if (!logged.empty()) {
+        const auto started = std::chrono::steady_clock::now();
+        std::error_code ec;
+        {
+            std::lock_guard appending(append_mutex_);
+            ec = retired_ ? make_error_code(storage::errc::not_found)
+                          : app_.sessions.append(id_, logged, board_);
+        }
+        app_.metrics.op_log_append_seconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        app_.metrics.op_log_append_batch_size.observe(static_cast<double>(logged.size()));
+        if (ec) {
+            // Not durable, so not acknowledged, not broadcast, and not on the board:
+            // go back to what the log holds.
+            spdlog::error("session {}: op log append failed: {}", id_, ec.message());
+            protocol::board reloaded;
+            if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
+            for (const auto& o : outcomes) {
+                if (auto c = o.conn.lock()) {
+                    c->send(shared_text(
+                        protocol::error_message({errc::storage_unavailable, {}}, o.op_id)));
+                }
+            }
+            return;
+        }
+        app_.metrics.ops_applied_total.inc(logged.size());
+    }
+
+    for (std::size_t i = 0; i < logged.size(); ++i) {
+        if (!outcomes[i].op_id.empty()) {
+            if (auto c = outcomes[i].conn.lock()) {
+                c->send(shared_text(protocol::ack_message(outcomes[i].op_id, logged[i].op.seq)));
+            }
+        }
+        recent_.push_back({std::move(logged[i].op), std::move(outcomes[i].audience)});
+        broadcast(recent_.back());
+    }
+    for (const auto& r : retries) {
+        if (auto c = r.conn.lock()) c->send(shared_text(protocol::ack_message(r.op_id, r.seq)));
+    }
+    while (recent_.size() > app_.cfg.limits.resume_window) recent_.pop_front();
+    update_summary();
+}
+
+void room::broadcast(const past_event& e) {
+    // One serialisation per view: facilitators, the author, everyone else.
+    // Only a resync (state attached) is serialised per participant.
+    std::shared_ptr<const std::string> for_facilitators, for_author, for_others;
+    for (const auto& m : members_) {
+        auto conn = m.conn.lock();
+        if (!conn) continue;
+        std::shared_ptr<const std::string>* cached = nullptr;
+        if (m.facilitator) {
+            cached = &for_facilitators;
+        } else if (!e.audience.resync) {
+            cached = m.participant == e.op.by ? &for_author : &for_others;
+        }
+        if (cached && *cached) {
+            if (!e.audience.only.empty() && !m.facilitator &&
+                std::find(e.audience.only.begin(), e.audience.only.end(), m.participant) ==
+                    e.audience.only.end()) {
+                continue;
+            }
+            conn->send(*cached);
+            continue;
+        }
+        auto view = protocol::project_event(board_, e.op, e.audience, m.participant);
+        if (!view) continue;
+        auto text = shared_text(protocol::event_message(std::move(*view)));
+        if (cached) *cached = text;
+        conn->send(std::move(text));
+    }
+}
+
+}  // namespace ruche::server

@@ -1,0 +1,24 @@
+#pragma once
+
+// What the server keeps about a session besides its op log: its secrets.
+// Stored as the session's metadata in the op log's database, never in the
+// log itself, so exports of the log carry no secret.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ruche::server {
+
+struct session_meta {
+    std::string join_code;                                  // canonical form, e.g. "K7M-PQ3-XRT"
+    std::string facilitator_token;                          // 192 bits, base64url
+    std::map<std::string, std::string> participant_tokens;  // token -> participant id
+    std::uint64_t next_participant = 1;
+
+    std::string serialize() const;
+    static std::optional<session_meta> parse(std::string_view bytes);
+};
+
+}  // namespace ruche::server

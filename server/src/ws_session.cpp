@@ -1,0 +1,273 @@
+#include "ws_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "app.hpp"
+#include "room.hpp"
+#include "secrets.hpp"
+
+namespace ruche::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using protocol::errc;
+
+namespace {
+std::shared_ptr<const std::string> shared_text(std::string s) {
+    return std::make_shared<const std::string>(std::move(s));
+}
+}  // namespace
+
+ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
+    : ws_(std::move(socket)),
+      app_(a),
+      slot_(std::move(slot)),
+      write_deadline_(ws_.get_executor()),
+      rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {
+    beast::error_code ec;
+    const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+}
+
+ws_session::~ws_session() {
+    app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queued_bytes_));
+}
+
+void ws_session::run(beast::http::request<beast::http::string_body> request) {
+    net::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
+        const auto& limits = self->app_.cfg.limits;
+        // The websocket stream keeps its own timeouts; the TCP stream's would cut it.
+        beast::get_lowest_layer(self->ws_).expires_never();
+        websocket::stream_base::timeout timeouts;
+        timeouts.handshake_timeout = limits.handshake_timeout;
+        timeouts.idle_timeout = limits.idle_timeout;
+        timeouts.keep_alive_pings = true;
+        self->ws_.set_option(timeouts);
+        self->ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(beast::http::field::server, "ruche"); }));
+        self->ws_.read_message_max(limits.read_message_max);
+        self->ws_.text(true);
+        self->ws_.async_accept(request, [self](beast::error_code ec) { self->on_accept(ec); });
+    });
+}
+
+void ws_session::on_accept(beast::error_code ec) {
+    if (ec) return;
+    app_.metrics.connections.add(1);
+    app_.metrics.connections_total.inc();
+    do_read();
+}
+
+void ws_session::do_read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->on_read(ec, n);
+    });
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        // Closed by the peer, timed out, or too big a message (Beast already
+        // answered 1009 for that one).
+        on_gone();
+        return;
+    }
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (!closing_) {
+        if (!ws_.got_text()) {
+            reply_error({errc::binary_frame, {}});
+        } else {
+            handle(text);
+        }
+    }
+    do_read();
+}
+
+void ws_session::handle(std::string_view text) {
+    if (!rate_.try_take(std::chrono::steady_clock::now())) {
+        app_.metrics.rate_limited_total.inc();
+        if (++strikes_ > app_.cfg.limits.rate_strikes_before_close) {
+            do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "rate limit");
+            return;
+        }
+        std::string op_id;
+        if (auto decoded = protocol::decode_client_message(text);
+            auto* msg = std::get_if<protocol::client_message>(&decoded)) {
+            if (auto* op = std::get_if<protocol::op_message>(msg)) op_id = op->op_id;
+        }
+        reply_error({errc::rate_limited, {}}, op_id);
+        return;
+    }
+    auto decoded = protocol::decode_client_message(text);
+    if (auto* refused = std::get_if<protocol::message_rejection>(&decoded)) {
+        reply_error(refused->why, refused->op_id);
+        return;
+    }
+    auto& message = std::get<protocol::client_message>(decoded);
+    if (auto* hello = std::get_if<protocol::hello>(&message)) {
+        handle_hello(std::move(*hello));
+        return;
+    }
+    auto& op = std::get<protocol::op_message>(message);
+    if (state_ == state::waiting_hello) {
+        reply_error({errc::hello_required, {}}, op.op_id);
+        return;
+    }
+    // While joining, the room receives the op after the hello (same strand order).
+    room_->submit(shared_from_this(), std::move(op.op_id), std::move(op.op));
+}
+
+void ws_session::handle_hello(protocol::hello hello) {
+    if (state_ != state::waiting_hello) {
+        reply_error({errc::already_joined, {}});
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (app_.join_attempts.blocked(remote_, now)) {
+        reply_error({errc::too_many_attempts, {}});
+        return;
+    }
+    std::optional<std::string> session;
+    const bool facilitator = hello.facilitator_token.has_value();
+    if (facilitator) {
+        session = app_.rooms.session_by_facilitator_token(*hello.facilitator_token);
+        if (!session) {
+            app_.join_attempts.record_failure(remote_, now);
+            reply_error({errc::invalid_token, "facilitator_token"});
+            return;
+        }
+    } else {
+        const auto code = normalize_join_code(*hello.join_code);
+        if (code) session = app_.rooms.session_by_join_code(*code);
+        if (!session) {
+            app_.join_attempts.record_failure(remote_, now);
+            reply_error({errc::unknown_join_code, {}});
+            return;
+        }
+    }
+    std::error_code ec;
+    auto r = app_.rooms.room_for(*session, ec);
+    if (!r) {
+        reply_error({errc::storage_unavailable, {}});
+        return;
+    }
+    state_ = state::joining;
+    room_ = r;
+    room_->join(shared_from_this(), std::move(hello), facilitator);
+}
+
+void ws_session::joined(std::string participant) {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), participant = std::move(participant)] {
+                  self->participant_ = participant;
+                  self->state_ = state::joined;
+              });
+}
+
+void ws_session::join_failed() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+        self->state_ = state::waiting_hello;
+        self->room_.reset();
+    });
+}
+
+void ws_session::reply_error(protocol::rejection why, std::string_view op_id) {
+    enqueue(shared_text(protocol::error_message(why, op_id)));
+}
+
+void ws_session::send(std::shared_ptr<const std::string> message) {
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), message = std::move(message)]() mutable {
+                  self->enqueue(std::move(message));
+              });
+}
+
+void ws_session::enqueue(std::shared_ptr<const std::string> message) {
+    if (closing_ || gone_) return;
+    if (queued_bytes_ + message->size() > app_.cfg.limits.send_queue_bytes) {
+        // A client that does not read must not grow our memory nor slow the others.
+        app_.metrics.slow_consumers_closed_total.inc();
+        spdlog::info("closing a connection that does not keep up ({} bytes queued)", queued_bytes_);
+        do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "slow consumer");
+        return;
+    }
+    queued_bytes_ += message->size();
+    app_.metrics.bytes_queued.add(static_cast<std::int64_t>(message->size()));
+    queue_.push_back(std::move(message));
+    if (!writing_) do_write();
+}
+
+void ws_session::do_write() {
+    writing_ = true;
+    write_deadline_.expires_after(app_.cfg.limits.write_timeout);
+    write_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || !self->writing_) return;
+        // The peer stopped reading: nothing more can be said to it politely.
+        spdlog::info("closing a connection whose writes stalled");
+        self->app_.metrics.slow_consumers_closed_total.inc();
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
+    ws_.async_write(net::buffer(*queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                        self->on_write(ec, n);
+                    });
+}
+
+void ws_session::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    write_deadline_.cancel();
+    const std::size_t size = queue_.front()->size();
+    queue_.pop_front();
+    queued_bytes_ -= size;
+    app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(size));
+    if (ec) {
+        on_gone();
+        return;
+    }
+    app_.metrics.frames_sent_total.inc();
+    if (!queue_.empty()) {
+        do_write();
+    } else if (close_after_write_) {
+        auto reason = *close_after_write_;
+        close_after_write_.reset();
+        ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+    }
+}
+
+void ws_session::close(std::uint16_t code, std::string reason) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+        self->do_close(code, reason);
+    });
+}
+
+void ws_session::do_close(std::uint16_t code, std::string reason) {
+    if (closing_ || gone_) return;
+    closing_ = true;
+    // Drop what is not being written yet; the close frame goes right after.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+        queued_bytes_ -= queue_.back()->size();
+        app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queue_.back()->size()));
+        queue_.pop_back();
+    }
+    websocket::close_reason why(static_cast<websocket::close_code>(code), reason);
+    if (writing_) {
+        close_after_write_ = why;
+    } else {
+        ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+    }
+}
+
+void ws_session::on_gone() {
+    if (gone_) return;
+    gone_ = true;
+    app_.metrics.connections.sub(1);
+    if (room_) room_->leave(shared_from_this());
+    room_.reset();
+}
+
+}  // namespace ruche::server

@@ -1,0 +1,131 @@
+// The HTTP side of the server over real sockets: the session API, join codes,
+// QR codes, health, metrics, facilitator authentication and headers.
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "server_harness.hpp"
+
+using namespace ruche::testing;
+namespace http = boost::beast::http;
+
+TEST_CASE("creating a session returns its secrets and links") {
+    running_server srv;
+    const auto reply = http_call(
+        srv.port(), http::verb::post, "/api/sessions",
+        R"({"title":"Isolement des aînés","question":"Comment lutter contre l'isolement des personnes âgées ?","vote_budget":3,"profiles":["habitant","elu"]})");
+    REQUIRE(reply.status == 201);
+    const json j = reply.json_body();
+    CHECK(std::regex_match(j["join_code"].get<std::string>(),
+                           std::regex("[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}")));
+    CHECK(j["facilitator_token"].get<std::string>().size() >= 22);  // >= 128 bits in base64url
+    CHECK(j["session_id"].get<std::string>().size() == 16);
+    const std::string compact =
+        std::regex_replace(j["join_code"].get<std::string>(), std::regex("-"), "");
+    CHECK(j["join_url"] == srv.public_url() + "/j/" + compact);
+    CHECK(j["board_url"] ==
+          srv.public_url() + "/tableau#" + j["facilitator_token"].get<std::string>());
+
+    const auto info = http_call(srv.port(), http::verb::get, "/api/join/" + compact);
+    REQUIRE(info.status == 200);
+    const json pub = info.json_body();
+    CHECK(pub["title"] == "Isolement des aînés");
+    CHECK(pub["question"] == "Comment lutter contre l'isolement des personnes âgées ?");
+    CHECK(pub["phase"] == "writing");
+    CHECK(pub["profiles"] == json{"habitant", "elu"});
+    CHECK_FALSE(pub.contains("facilitator_token"));
+    // Typed the way people type it.
+    std::string typed = j["join_code"].get<std::string>();
+    std::transform(typed.begin(), typed.end(), typed.begin(), ::tolower);
+    CHECK(http_call(srv.port(), http::verb::get, "/api/join/" + typed).status == 200);
+}
+
+TEST_CASE("bad session requests get clear JSON errors") {
+    running_server srv;
+    const auto check = [&](const std::string& body, unsigned status, const std::string& code) {
+        INFO(body);
+        const auto reply = http_call(srv.port(), http::verb::post, "/api/sessions", body);
+        CHECK(reply.status == status);
+        CHECK(reply.json_body()["error"]["code"] == code);
+        CHECK_FALSE(reply.json_body()["error"]["message"].get<std::string>().empty());
+    };
+    check("{pas du json", 400, "not_json");
+    check(R"({"question":"sans titre"})", 400, "missing_field");
+    check(R"({"title":""})", 400, "empty_text");
+    check(R"({"title":"Atelier","vote_budget":1000})", 400, "out_of_range");
+    check(R"({"title":"Atelier","private_writing":"oui"})", 400, "wrong_type");
+    check(R"({"title":"Atelier","colour":"red"})", 400, "unknown_field");
+    check(R"({"title":")" + std::string(100 * 1024, 'a') + R"("})", 413, "too_large");
+    CHECK(http_call(srv.port(), http::verb::get, "/api/sessions").status == 405);
+    CHECK(http_call(srv.port(), http::verb::get, "/api/nothing").status == 404);
+}
+
+TEST_CASE("unknown join codes are 404, and guessing is limited") {
+    auto cfg = running_server::test_config();
+    cfg.limits.join_failures_per_minute = 5;
+    running_server srv(cfg);
+    const auto s = create_session(srv.port());
+    for (int i = 0; i < 5; ++i) {
+        CHECK(http_call(srv.port(), http::verb::get, "/api/join/ZZZZZZZZ" + std::to_string(i + 2))
+                  .status == 404);
+    }
+    const auto blocked = http_call(srv.port(), http::verb::get, "/api/join/" + s.join_code);
+    CHECK(blocked.status == 429);
+    CHECK(blocked.json_body()["error"]["code"] == "too_many_attempts");
+}
+
+TEST_CASE("the QR code is an SVG of the join link") {
+    running_server srv;
+    const auto s = create_session(srv.port());
+    const auto qr =
+        http_call(srv.port(), http::verb::get, "/api/sessions/" + s.session_id + "/qr.svg");
+    REQUIRE(qr.status == 200);
+    CHECK(qr.headers[http::field::content_type] == "image/svg+xml");
+    CHECK(qr.body.rfind("<svg", 0) == 0);
+    CHECK(qr.body.find("/j/") != std::string::npos);  // the link, in the title
+    CHECK(http_call(srv.port(), http::verb::get, "/api/sessions/aaaaaaaaaaaaaaaa/qr.svg").status ==
+          404);
+}
+
+TEST_CASE("facilitator endpoints need the session's own token") {
+    running_server srv;
+    const auto s = create_session(srv.port(), {{"title", "A"}});
+    const auto other = create_session(srv.port(), {{"title", "B"}});
+    const std::string target = "/api/sessions/" + s.session_id;
+    CHECK(http_call(srv.port(), http::verb::get, target).status == 401);
+    CHECK(http_call(srv.port(), http::verb::get, target, {}, other.facilitator_token).status ==
+          401);
+    const auto ok = http_call(srv.port(), http::verb::get, target, {}, s.facilitator_token);
+    REQUIRE(ok.status == 200);
+    CHECK(ok.json_body()["join_code"] == s.join_code);
+
+    // Deleting removes the session: its code no longer works.
+    CHECK(http_call(srv.port(), http::verb::delete_, target, {}, other.facilitator_token).status ==
+          401);
+    CHECK(http_call(srv.port(), http::verb::delete_, target, {}, s.facilitator_token).status ==
+          204);
+    CHECK(http_call(srv.port(), http::verb::get, "/api/join/" + s.join_code).status == 404);
+    CHECK(http_call(srv.port(), http::verb::get, "/api/join/" + other.join_code).status == 200);
+}
+
+TEST_CASE("health, metrics and security headers") {
+    running_server srv;
+    const auto health = http_call(srv.port(), http::verb::get, "/healthz");
+    CHECK(health.status == 200);
+    CHECK(health.headers["Referrer-Policy"] == "no-referrer");
+    CHECK(health.headers["X-Content-Type-Options"] == "nosniff");
+    CHECK(health.headers["Content-Security-Policy"].find("script-src 'self'") !=
+          boost::beast::string_view::npos);
+
+    create_session(srv.port());
+    const auto metrics = http_call(srv.port(), http::verb::get, "/metrics");
+    REQUIRE(metrics.status == 200);
+    CHECK(metrics.headers[http::field::content_type].starts_with("text/plain; version=0.0.4"));
+    for (const char* name :
+         {"ruche_connections ", "ruche_sessions_created_total 1", "ruche_ops_applied_total",
+          "ruche_ops_rejected_total", "ruche_frames_sent_total", "ruche_bytes_queued",
+          "ruche_slow_consumers_closed_total", "ruche_op_log_append_seconds_bucket"}) {
+        CHECK(metrics.body.find(name) != std::string::npos);
+    }
+    CHECK(http_call(srv.port(), http::verb::get, "/../../etc/passwd").status == 404);
+}
