@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang
   libboost1.81-dev nlohmann-json3-dev librocksdb-dev catch2 libcli11-dev
-  libspdlog-dev libqrencode-dev libbenchmark-dev
+  libspdlog-dev libqrencode-dev libzip-dev libbenchmark-dev
+  chromium
 )
 
 missing=()
@@ -22,4 +23,17 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then as_root=(sudo); fi
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The browser tests' npm packages (Playwright, axe-core, jsQR), exactly as
+# locked. Playwright drives Debian's chromium above: it must never download
+# a browser of its own.
+client_web="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/client-web"
+if [[ ! -d "$client_web/node_modules" || "$client_web/package-lock.json" -nt "$client_web/node_modules" ]]; then
+  if command -v npm >/dev/null; then
+    echo "ruche: installing the browser tests' npm packages in client-web" >&2
+    (cd "$client_web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  else
+    echo "ruche: npm not found, the browser tests cannot run (they need Node.js 20)" >&2
+  fi
 fi

@@ -403,3 +403,31 @@ TEST_CASE("a WebSocket from a forged Origin is refused with 403") {
     CHECK(try_origin("http://127.0.0.1:" + std::to_string(srv.port())) == 101);
     CHECK(try_origin(srv.public_url()) == 101);
 }
+
+TEST_CASE("a facilitator joining late sees private notes; a newcomer always gets a full state") {
+    running_server srv;
+    const auto s = create_session(srv.port(), {{"title", "Arrivée tardive"}});
+    ws_client p1(srv.port());
+    p1.hello_participant(s.join_code);
+    REQUIRE(p1.op("n", note_add("Écrite avant l'animatrice"))["type"] == "ack");
+
+    ws_client facilitator(srv.port());
+    const json welcome = facilitator.hello_facilitator(s.facilitator_token);
+    CHECK(mentions({welcome}, "Écrite avant l'animatrice"));
+
+    ws_client newcomer(srv.port());
+    newcomer.send({{"type", "hello"}, {"join_code", s.join_code}, {"last_seq", 1}});
+    const json fresh = newcomer.expect("welcome");
+    CHECK(fresh.contains("state"));
+    CHECK_FALSE(fresh.contains("events"));
+}
+
+TEST_CASE("the server stops gracefully: clients are told 1001") {
+    running_server srv;
+    const auto s = create_session(srv.port());
+    ws_client p1(srv.port());
+    p1.hello_participant(s.join_code);
+    srv.stop();
+    REQUIRE(p1.wait_closed());
+    CHECK(p1.close_reason().code == websocket::close_code::going_away);
+}

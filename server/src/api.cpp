@@ -6,8 +6,10 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "http_util.hpp"
 #include "metrics.hpp"
 #include "qr_svg.hpp"
+#include "replay_api.hpp"
 #include "room.hpp"
 #include "secrets.hpp"
 #include "static_files.hpp"
@@ -16,8 +18,6 @@ namespace ruche::server {
 
 namespace http = boost::beast::http;
 using json = nlohmann::json;
-
-namespace {
 
 http_response make_response(const http_request& request, http::status status,
                             std::string_view content_type, std::string body) {
@@ -36,6 +36,20 @@ http_response json_response(const http_request& request, http::status status, co
     res.set(http::field::cache_control, "no-store");
     return res;
 }
+
+http_response created_response(const app& a, const http_request& request,
+                               const created_session& created) {
+    return json_response(
+        request, http::status::created,
+        {{"session_id", created.session_id},
+         {"join_code", created.join_code},
+         {"facilitator_token", created.facilitator_token},
+         {"join_url", a.join_url(created.join_code)},
+         {"board_url", a.board_url(created.facilitator_token)},
+         {"qr_url", a.public_url + "/api/sessions/" + created.session_id + "/qr.svg"}});
+}
+
+namespace {
 
 // Path segments of the target without its query string: "/api/join/X" → {"api","join","X"}.
 std::vector<std::string_view> segments(std::string_view target) {
@@ -84,6 +98,9 @@ http_response create_session(app& a, const http_request& request) {
         options.private_writing = it->get<bool>();
         settings.erase(it);
     }
+    if (settings.contains("kind")) {
+        return json_error(request, http::status::bad_request, "unknown_field", "kind");
+    }
     if (!settings.contains("title")) {
         return json_error(request, http::status::bad_request, "missing_field", "title is required");
     }
@@ -103,14 +120,7 @@ http_response create_session(app& a, const http_request& request) {
                           "the session could not be saved, try again");
     }
     a.metrics.sessions_created_total.inc();
-    return json_response(
-        request, http::status::created,
-        {{"session_id", created.session_id},
-         {"join_code", created.join_code},
-         {"facilitator_token", created.facilitator_token},
-         {"join_url", a.join_url(created.join_code)},
-         {"board_url", a.board_url(created.facilitator_token)},
-         {"qr_url", a.public_url + "/api/sessions/" + created.session_id + "/qr.svg"}});
+    return created_response(a, request, created);
 }
 
 http_response join_info(app& a, const http_request& request, const std::string& remote,
@@ -179,10 +189,11 @@ http_response facilitator_info(app& a, const http_request& request, const std::s
 
 http_response static_file(app& a, const http_request& request) {
     std::string target(request.target());
-    // Pages reached by links people share: /j/CODE (join) and /tableau (board).
+    // Pages reached by links people share: /j/CODE (join), /tableau (board), /rejouer (replay).
     const auto parts = segments(target);
     if (parts.size() == 2 && parts[0] == "j") target = "/phone.html";
     if (parts.size() == 1 && parts[0] == "tableau") target = "/board.html";
+    if (parts.size() == 1 && parts[0] == "rejouer") target = "/replay.html";
     const auto path = resolve_static(a.cfg.static_dir, target);
     if (!path) return json_error(request, http::status::not_found, "not_found", "no such page");
     std::ifstream in(*path, std::ios::binary);
@@ -238,6 +249,9 @@ http_response handle_request(app& a, const http_request& request, const std::str
         if (parts.size() == 2 && parts[1] == "sessions") {
             return method == http::verb::post ? create_session(a, request) : only(http::verb::post);
         }
+        if (parts.size() == 3 && parts[1] == "sessions" && parts[2] == "import") {
+            return method == http::verb::post ? import_session(a, request) : only(http::verb::post);
+        }
         if (parts.size() == 3 && parts[1] == "join") {
             return method == http::verb::get ? join_info(a, request, remote, parts[2])
                                              : only(http::verb::get);
@@ -248,24 +262,34 @@ http_response handle_request(app& a, const http_request& request, const std::str
                 return method == http::verb::get ? qr_code(a, request, session_id)
                                                  : only(http::verb::get);
             }
+            if (parts.size() > 4)
+                return json_error(request, http::status::not_found, "not_found",
+                                  "no such API endpoint");
+            // Everything else about a session is the facilitator's.
+            if (!is_facilitator_of(a, request, session_id)) {
+                auto res = json_error(request, http::status::unauthorized, "unauthorized",
+                                      "the facilitator token is required");
+                res.set(http::field::www_authenticate, "Bearer");
+                return res;
+            }
             if (parts.size() == 3) {
-                if (!is_facilitator_of(a, request, session_id)) {
-                    auto res = json_error(request, http::status::unauthorized, "unauthorized",
-                                          "the facilitator token is required");
-                    res.set(http::field::www_authenticate, "Bearer");
+                if (method == http::verb::get) return facilitator_info(a, request, session_id);
+                if (method != http::verb::delete_) {
+                    auto res = only(http::verb::get);
+                    res.set(http::field::allow, "GET, DELETE");
                     return res;
                 }
-                if (method == http::verb::get) return facilitator_info(a, request, session_id);
-                if (method == http::verb::delete_) {
-                    if (auto ec = a.rooms.erase(session_id)) {
-                        return json_error(request, http::status::service_unavailable,
-                                          "storage_unavailable",
-                                          "the session could not be deleted");
-                    }
-                    return make_response(request, http::status::no_content, "application/json", {});
+                if (a.rooms.erase(session_id)) {
+                    return json_error(request, http::status::service_unavailable,
+                                      "storage_unavailable", "the session could not be deleted");
                 }
-                return only(http::verb::get);
+                return make_response(request, http::status::no_content, "application/json", {});
             }
+            if (method != http::verb::get) return only(http::verb::get);
+            if (parts[3] == "state") return session_state_at(a, request, session_id);
+            if (parts[3] == "timeline") return session_timeline(a, request, session_id);
+            if (parts[3].starts_with("minutes."))
+                return session_minutes(a, request, session_id, parts[3].substr(8));
         }
         return json_error(request, http::status::not_found, "not_found", "no such API endpoint");
     }

@@ -5,6 +5,7 @@
 
 #include "api.hpp"
 #include "app.hpp"
+#include "replay_api.hpp"
 #include "ws_session.hpp"
 
 namespace ruche::server {
@@ -28,9 +29,19 @@ void http_session::do_read() {
     parser_.emplace();
     parser_->body_limit(app_.cfg.limits.http_body_max);
     stream_.expires_after(app_.cfg.limits.http_timeout);
-    http::async_read(
+    // The header first: an import may carry a whole session, others stay small.
+    http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->on_read(ec, n);
+            const auto& req = self->parser_->get();
+            if (req.method() == http::verb::post && req.target() == "/api/sessions/import") {
+                self->parser_->body_limit(import_body_max);
+            }
+            http::async_read(
+                self->stream_, self->buffer_, *self->parser_,
+                [self](beast::error_code ec2, std::size_t n2) { self->on_read(ec2, n2); });
+        });
 }
 
 void http_session::on_read(beast::error_code ec, std::size_t) {

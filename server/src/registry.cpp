@@ -30,9 +30,7 @@ std::error_code registry::load_index() {
     return {};
 }
 
-std::error_code registry::create(const session_options& options, created_session& out) {
-    session_meta meta;
-    std::string id;
+void registry::new_identity(std::string& id, session_meta& meta) {
     {
         std::lock_guard lock(mutex_);
         do {
@@ -43,6 +41,25 @@ std::error_code registry::create(const session_options& options, created_session
         } while (by_join_code_.count(meta.join_code));
     }
     meta.facilitator_token = random_token();
+}
+
+std::error_code registry::open_room(const std::string& id, protocol::board board,
+                                    const session_meta& meta) {
+    auto r = std::make_shared<room>(app_, id, std::move(board), meta);
+    {
+        std::lock_guard lock(mutex_);
+        rooms_[id] = r;
+        by_join_code_[meta.join_code] = id;
+        by_token_[meta.facilitator_token] = id;
+    }
+    app_.metrics.sessions_loaded.add(1);
+    return {};
+}
+
+std::error_code registry::create(const session_options& options, created_session& out) {
+    session_meta meta;
+    std::string id;
+    new_identity(id, meta);
 
     // The first ops of every session: its settings, then its opening phase.
     protocol::board board;
@@ -62,17 +79,32 @@ std::error_code registry::create(const session_options& options, created_session
     }
     if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
     if (auto ec = app_.sessions.append(id, first, board)) return ec;
-
-    auto r = std::make_shared<room>(app_, id, std::move(board), meta);
-    {
-        std::lock_guard lock(mutex_);
-        rooms_[id] = r;
-        by_join_code_[meta.join_code] = id;
-        by_token_[meta.facilitator_token] = id;
-    }
-    app_.metrics.sessions_loaded.add(1);
+    open_room(id, std::move(board), meta);
     out = {id, meta.join_code, meta.facilitator_token};
     spdlog::info("session {} created", id);
+    return {};
+}
+
+std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
+                                 created_session& out) {
+    session_meta meta;
+    std::string id;
+    new_identity(id, meta);
+    if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
+    protocol::board board;
+    std::vector<logged_op> batch;
+    constexpr std::size_t batch_size = 512;
+    for (std::size_t i = 0; i < log.size(); ++i) {
+        if (!protocol::apply(board, log[i])) return storage::errc::corruption;
+        batch.push_back({log[i], {}});
+        if (batch.size() == batch_size || i + 1 == log.size()) {
+            if (auto ec = app_.sessions.append(id, batch, board)) return ec;
+            batch.clear();
+        }
+    }
+    open_room(id, std::move(board), meta);
+    out = {id, meta.join_code, meta.facilitator_token};
+    spdlog::info("session {} imported ({} ops)", id, log.size());
     return {};
 }
 

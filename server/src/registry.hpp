@@ -13,6 +13,7 @@
 
 #include "ruche/protocol/board.hpp"
 #include "ruche/protocol/result.hpp"
+#include "session_meta.hpp"
 
 namespace ruche::server {
 
@@ -40,6 +41,10 @@ class registry {
     // Creates a session: its secrets, then its first ops (settings, phase).
     std::error_code create(const session_options& options, created_session& out);
 
+    // Creates a session from another one's log (an export): new id, new
+    // secrets, the same ops.
+    std::error_code import(const std::vector<protocol::stamped_op>& log, created_session& out);
+
     // The room of a session, loaded from the op log if needed.
     std::shared_ptr<room> room_for(const std::string& session_id, std::error_code& ec);
 
@@ -55,6 +60,11 @@ class registry {
     std::size_t loaded() const;
 
   private:
+    // Reserves a fresh session id and join code, and draws a facilitator token.
+    void new_identity(std::string& id, session_meta& meta);
+    std::error_code open_room(const std::string& id, protocol::board board,
+                              const session_meta& meta);
+
     app& app_;
     mutable std::mutex mutex_;
     std::map<std::string, std::shared_ptr<room>> rooms_;

@@ -42,6 +42,11 @@ room_summary room::summary() const {
     return summary_;
 }
 
+std::string room::live_state() const {
+    std::lock_guard lock(board_mutex_);
+    return protocol::serialize(board_);
+}
+
 void room::update_summary() {
     room_summary s;
     s.title = board_.settings.title;
@@ -152,7 +157,8 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
 
     // Resume with exactly the missed events when they are all still in memory.
     std::optional<std::uint64_t> resume_after;
-    if (hello.last_seq && *hello.last_seq <= board_.seq && (!token.empty() || facilitator)) {
+    const bool returning = hello.participant_token.has_value() || facilitator;
+    if (hello.last_seq && *hello.last_seq <= board_.seq && returning) {
         const std::uint64_t oldest = recent_.empty() ? board_.seq + 1 : recent_.front().op.seq;
         if (*hello.last_seq + 1 >= oldest) resume_after = *hello.last_seq;
     }
@@ -192,14 +198,18 @@ std::string room::welcome(const std::string& participant, const std::string& tok
         protocol::json events = protocol::json::array();
         for (const auto& e : recent_) {
             if (e.op.seq <= *resume_after) continue;
-            if (auto view = protocol::project_event(board_, e.op, e.audience, participant)) {
+            if (facilitator) {
+                events.push_back(protocol::encode_stamped(e.op));
+            } else if (auto view = protocol::project_event(board_, e.op, e.audience, participant)) {
                 // Projected against the current board: a resync event carries today's state.
                 events.push_back(std::move(*view));
             }
         }
         w["events"] = std::move(events);
     } else {
-        w["state"] = protocol::project(board_, participant);
+        // The facilitator sees everything, even before their own join is on the board.
+        w["state"] =
+            facilitator ? protocol::to_json(board_) : protocol::project(board_, participant);
     }
     return w.dump();
 }
@@ -278,6 +288,7 @@ void room::flush() {
     std::vector<retry> retries;
     std::map<std::string, std::uint64_t> batch_ids;
 
+    std::unique_lock board_lock(board_mutex_);
     for (auto& p : batch) {
         std::string client_id;
         if (!p.op_id.empty()) {
@@ -344,6 +355,7 @@ void room::flush() {
         }
         app_.metrics.ops_applied_total.inc(logged.size());
     }
+    board_lock.unlock();
 
     for (std::size_t i = 0; i < logged.size(); ++i) {
         if (!outcomes[i].op_id.empty()) {
@@ -383,7 +395,9 @@ void room::broadcast(const past_event& e) {
             conn->send(*cached);
             continue;
         }
-        auto view = protocol::project_event(board_, e.op, e.audience, m.participant);
+        auto view = m.facilitator
+                        ? std::optional<protocol::json>(protocol::encode_stamped(e.op))
+                        : protocol::project_event(board_, e.op, e.audience, m.participant);
         if (!view) continue;
         auto text = shared_text(protocol::event_message(std::move(*view)));
         if (cached) *cached = text;

@@ -44,6 +44,8 @@ class room : public std::enable_shared_from_this<room> {
     const std::string& id() const { return id_; }
     const session_meta& meta_unsafe() const { return meta_; }  // set once at load
     room_summary summary() const;
+    // The live board's canonical JSON (facilitator's view), from any thread.
+    std::string live_state() const;
 
     // Thread-safe: each posts its work onto the room's strand.
     void start();  // reconciles presence left over by a crash
@@ -99,7 +101,8 @@ class room : public std::enable_shared_from_this<room> {
     bool flush_posted_ = false;
     std::deque<past_event> recent_;  // the resume window
     std::atomic<bool> retired_{false};
-    std::mutex append_mutex_;  // held only around the op log append
+    std::mutex append_mutex_;         // held only around the op log append
+    mutable std::mutex board_mutex_;  // held while the strand changes board_, for readers elsewhere
     mutable std::mutex summary_mutex_;
     room_summary summary_;
 };

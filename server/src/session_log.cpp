@@ -55,4 +55,26 @@ std::error_code session_log::load(std::string_view session, protocol::board& out
     return {};
 }
 
+std::error_code session_log::read_ops(std::string_view session,
+                                      std::vector<protocol::stamped_op>& out,
+                                      std::uint64_t up_to) const {
+    out.clear();
+    const std::uint64_t limit = up_to == 0 ? std::numeric_limits<std::uint64_t>::max() : up_to;
+    std::vector<storage::record> records;
+    std::uint64_t next = 1;
+    while (next <= limit) {
+        records.clear();
+        if (auto ec = log_.read(session, next, read_chunk, records)) return ec;
+        for (const auto& r : records) {
+            if (r.seq > limit) return {};
+            auto s = protocol::parse_stamped(r.payload);
+            if (!s || s->seq != r.seq) return storage::errc::corruption;
+            out.push_back(std::move(s).value());
+        }
+        if (records.size() < read_chunk) break;
+        next = records.back().seq + 1;
+    }
+    return {};
+}
+
 }  // namespace ruche::server

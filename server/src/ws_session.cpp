@@ -27,6 +27,7 @@ ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot sl
       app_(a),
       slot_(std::move(slot)),
       write_deadline_(ws_.get_executor()),
+      hello_deadline_(ws_.get_executor()),
       rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {
     beast::error_code ec;
     const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
@@ -59,6 +60,12 @@ void ws_session::on_accept(beast::error_code ec) {
     if (ec) return;
     app_.metrics.connections.add(1);
     app_.metrics.connections_total.inc();
+    // A connection that never joins a session must not hold a place forever.
+    hello_deadline_.expires_after(app_.cfg.limits.hello_timeout);
+    hello_deadline_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+        if (timer_ec || self->state_ == state::joined) return;
+        self->do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "no hello");
+    });
     do_read();
 }
 
@@ -77,17 +84,11 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    if (!closing_) {
-        if (!ws_.got_text()) {
-            reply_error({errc::binary_frame, {}});
-        } else {
-            handle(text);
-        }
-    }
+    if (!closing_) handle(text, ws_.got_text());
     do_read();
 }
 
-void ws_session::handle(std::string_view text) {
+void ws_session::handle(std::string_view text, bool is_text) {
     if (!rate_.try_take(std::chrono::steady_clock::now())) {
         app_.metrics.rate_limited_total.inc();
         if (++strikes_ > app_.cfg.limits.rate_strikes_before_close) {
@@ -100,6 +101,11 @@ void ws_session::handle(std::string_view text) {
             if (auto* op = std::get_if<protocol::op_message>(msg)) op_id = op->op_id;
         }
         reply_error({errc::rate_limited, {}}, op_id);
+        return;
+    }
+    strikes_ = 0;  // abuse is a burst of refusals, not a few over a long day
+    if (!is_text) {
+        reply_error({errc::binary_frame, {}});
         return;
     }
     auto decoded = protocol::decode_client_message(text);
@@ -165,6 +171,7 @@ void ws_session::joined(std::string participant) {
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
                   self->state_ = state::joined;
+                  self->hello_deadline_.cancel();
               });
 }
 
@@ -265,6 +272,7 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
 void ws_session::on_gone() {
     if (gone_) return;
     gone_ = true;
+    hello_deadline_.cancel();
     app_.metrics.connections.sub(1);
     if (room_) room_->leave(shared_from_this());
     room_.reset();

@@ -42,7 +42,7 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void handle(std::string_view text);
+    void handle(std::string_view text, bool is_text);
     void handle_hello(protocol::hello hello);
     void reply_error(protocol::rejection why, std::string_view op_id = {});
     void enqueue(std::shared_ptr<const std::string> message);
@@ -56,6 +56,7 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer write_deadline_;
+    boost::asio::steady_timer hello_deadline_;
     std::string remote_;
 
     state state_ = state::waiting_hello;

@@ -16,7 +16,8 @@ struct limits {
     std::size_t send_queue_bytes = 4u << 20;  // per connection
     std::chrono::milliseconds write_timeout{15000};
     std::chrono::milliseconds handshake_timeout{10000};
-    std::chrono::milliseconds idle_timeout{40000};  // pings at half of it
+    std::chrono::milliseconds hello_timeout{30000};  // from the upgrade to a successful hello
+    std::chrono::milliseconds idle_timeout{40000};   // pings at half of it
     std::chrono::milliseconds http_timeout{30000};
     std::size_t read_message_max = 64 * 1024;
     std::size_t http_body_max = 64 * 1024;

@@ -36,6 +36,10 @@ class session_log {
     std::error_code load(std::string_view session, protocol::board& out,
                          std::uint64_t at_seq = 0) const;
 
+    // Every op of the session with seq <= up_to (0: all), decoded, in order.
+    std::error_code read_ops(std::string_view session, std::vector<protocol::stamped_op>& out,
+                             std::uint64_t up_to = 0) const;
+
     storage::op_log& log() { return log_; }
 
   private:

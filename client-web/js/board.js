@@ -1,0 +1,451 @@
+// The board: what the projector shows and where the facilitator runs the
+// session. Notes move by dragging, by the keyboard (arrows) or through the
+// "Déplacer vers…" menu, so nothing needs a pointer (WCAG 2.5.7).
+
+import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage } from './i18n.js';
+import { Connection } from './connection.js';
+import { PHASES, PROFILES, presentCount } from './board-state.js';
+import { rememberSession } from './recent.js';
+import { noteView, renderWorld } from './board-view.js';
+import { el } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const token = location.hash.slice(1);
+const view = { x: 40, y: 40, zoom: 1 };
+let connection = null;
+let showJoin = true;
+let peek = false;
+let dragging = false;
+let menuNote = null;
+
+
+function send(op) {
+  connection.send(op);
+}
+
+// ---------------------------------------------------------------- layout
+
+function applyView() {
+  $('world').style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`;
+}
+
+function toWorld(clientX, clientY) {
+  const box = $('viewport').getBoundingClientRect();
+  return { x: (clientX - box.left - view.x) / view.zoom, y: (clientY - box.top - view.y) / view.zoom };
+}
+
+// Zooms so that every note and theme shows whole. Sizes are measured, not
+// assumed: a note's height depends on its text. Keeps clear of the zoom
+// buttons (bottom left) and of the join panel (right) when it is shown.
+function fitAll() {
+  const items = [...$('world').children];
+  if (!items.length) return;
+  const minX = Math.min(...items.map((n) => n.offsetLeft));
+  const minY = Math.min(...items.map((n) => n.offsetTop));
+  const maxX = Math.max(...items.map((n) => n.offsetLeft + n.offsetWidth));
+  const maxY = Math.max(...items.map((n) => n.offsetTop + n.offsetHeight));
+  const box = $('viewport').getBoundingClientRect();
+  const pad = { side: 40, top: 40, bottom: 100 };
+  const panel = $('join-panel').hidden ? 0 : $('join-panel').offsetWidth + pad.side;
+  const width = box.width - 2 * pad.side - panel;
+  const height = box.height - pad.top - pad.bottom;
+  view.zoom = Math.min(1.4, Math.max(0.15, Math.min(width / (maxX - minX), height / (maxY - minY))));
+  view.x = pad.side - minX * view.zoom;
+  view.y = pad.top - minY * view.zoom;
+  applyView();
+}
+
+function zoomBy(factor) {
+  const box = $('viewport').getBoundingClientRect();
+  const cx = box.width / 2;
+  const cy = box.height / 2;
+  const next = Math.min(2.5, Math.max(0.15, view.zoom * factor));
+  view.x = cx - ((cx - view.x) * next) / view.zoom;
+  view.y = cy - ((cy - view.y) * next) / view.zoom;
+  view.zoom = next;
+  applyView();
+}
+
+// ---------------------------------------------------------------- rendering
+
+function render() {
+  const state = connection?.state;
+  $('offline').hidden = !connection || connection.online;
+  if (!state || dragging) return;
+  const focused = document.activeElement?.dataset?.note;
+
+  $('title').textContent = state.settings.title;
+  $('question').textContent = state.settings.question;
+  $('phase-label').textContent = t(`phase.${state.phase}`);
+  $('people').textContent = t('board.people', { n: presentCount(state) });
+  $('locked').hidden = !state.locked;
+  $('lock').setAttribute('aria-pressed', String(state.locked));
+  $('lock').textContent = t(state.locked ? 'board.unlock' : 'board.lock');
+  $('peek').setAttribute('aria-pressed', String(peek));
+  $('peek').hidden = state.phase !== 'writing';
+
+  renderJoinPanel(state);
+  renderWorld($('world'), state, {
+    makeNote: (n) => noteElement(state, n),
+    onThemeHeading: (heading, th) => makeThemeDraggable(heading, th.id),
+  });
+  renderControls(state);
+  renderTimer();
+
+  if (focused) document.querySelector(`[data-note="${focused}"]`)?.focus();
+}
+
+function renderJoinPanel(state) {
+  $('join-panel').hidden = !showJoin;
+  $('toggle-join').setAttribute('aria-pressed', String(showJoin));
+  if (connection.joinCode) {
+    $('join-code').textContent = connection.joinCode;
+    // Line breaks only after a slash, never inside the code.
+    const parts = connection.joinUrl.split(/(?<=\/)/);
+    $('join-url').replaceChildren(...parts.flatMap((part) => [part, document.createElement('wbr')]));
+    const src = `/api/sessions/${connection.sessionId}/qr.svg`;
+    if ($('qr').getAttribute('src') !== src) $('qr').src = src;
+    $('qr').alt = t('board.qr_alt', { url: connection.joinUrl });
+  }
+  const hidden = state.phase === 'writing' && !peek;
+  const count = Object.keys(state.notes).length;
+  $('private-count').hidden = !hidden || count === 0;
+  $('private-count').textContent = t('board.private_count', { n: count });
+}
+
+function noteElement(state, n) {
+  const menu = el('button', { type: 'button', className: 'note-menu-button', textContent: '⋯' });
+  menu.setAttribute('aria-label', t('board.note_actions'));
+  menu.addEventListener('click', () => openMenu(n.id));
+  const node = noteView(n, { hidden: state.phase === 'writing' && !peek, extra: menu });
+  node.tabIndex = 0;
+  node.addEventListener('keydown', (e) => onNoteKey(e, n.id));
+  makeDraggable(node, n.id);
+  return node;
+}
+
+function renderControls(state) {
+  $('phases').replaceChildren(...PHASES.map((p, i) => {
+    const b = el('button', { type: 'button', textContent: `${i + 1}. ${t(`phase.${p}`)}` });
+    b.setAttribute('aria-pressed', String(state.phase === p));
+    b.addEventListener('click', () => send({ kind: 'phase.set', phase: p }));
+    return b;
+  }));
+  if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
+  const profiles = $('proxy-profile');
+  if (profiles.options.length !== state.settings.profiles.length + 1) {
+    profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
+      ...state.settings.profiles.map((p) => el('option', { value: p, textContent: t(`profile.${p}`) })));
+  }
+  const editingTheme = document.activeElement?.closest?.('#theme-list li')?.dataset.theme;
+  if (!editingTheme) {
+    const showSynthesis = state.phase === 'synthesis' || state.phase === 'closed';
+    $('theme-list').replaceChildren(...Object.values(state.themes)
+      .sort((a, b) => a.created_seq - b.created_seq)
+      .map((th) => themeControls(th, showSynthesis)));
+  }
+}
+
+function themeControls(th, showSynthesis) {
+  const li = el('li');
+  li.dataset.theme = th.id;
+  const input = el('input', { value: th.title, maxLength: 200 });
+  input.setAttribute('aria-label', t('board.theme_title_of', { title: th.title }));
+  const rename = el('button', { type: 'button', textContent: t('board.rename') });
+  rename.addEventListener('click', () => {
+    const title = input.value.trim();
+    if (title && title !== th.title) send({ kind: 'theme.rename', theme: th.id, title });
+    rename.focus();
+  });
+  const remove = el('button', { type: 'button', className: 'danger', textContent: t('board.delete') });
+  remove.setAttribute('aria-label', t('board.delete_theme', { title: th.title }));
+  remove.addEventListener('click', () => {
+    if (confirm(t('board.delete_theme_confirm', { title: th.title }))) send({ kind: 'theme.delete', theme: th.id });
+  });
+  li.append(el('div', { className: 'row' }, input, rename, remove));
+  if (showSynthesis) {
+    const area = el('textarea', { value: th.synthesis, rows: 3 });
+    area.setAttribute('aria-label', t('board.synthesis_of', { title: th.title }));
+    const save = el('button', { type: 'button', textContent: t('board.save_synthesis') });
+    save.addEventListener('click', () => {
+      send({ kind: 'theme.synthesis', theme: th.id, text: area.value });
+      save.focus();
+    });
+    li.append(area, save);
+  }
+  return li;
+}
+
+function renderTimer() {
+  const timer = connection?.state?.timer;
+  $('timer').hidden = !timer;
+  if (!timer) return;
+  const left = (timer.started_time + timer.seconds * 1000 - Date.now()) / 1000;
+  $('timer').textContent = left > 0 ? `⏱ ${formatDuration(left)}` : t('board.time_up');
+}
+
+// ---------------------------------------------------------------- moving notes
+
+function makeDraggable(node, noteId) {
+  node.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || e.target.closest('button')) return;
+    e.stopPropagation();
+    const start = { x: e.clientX, y: e.clientY };
+    let moved = false;
+    node.setPointerCapture(e.pointerId);
+    const move = (ev) => {
+      const dx = ev.clientX - start.x;
+      const dy = ev.clientY - start.y;
+      if (!moved && Math.hypot(dx, dy) < 6) return;
+      moved = true;
+      dragging = true;
+      node.classList.add('dragging');
+      node.style.transform = `translate(${dx / view.zoom}px, ${dy / view.zoom}px)`;
+      highlightTheme(themeAt(ev.clientX, ev.clientY, node));
+    };
+    const up = (ev) => {
+      node.removeEventListener('pointermove', move);
+      node.removeEventListener('pointerup', up);
+      node.removeEventListener('pointercancel', up);
+      highlightTheme(null);
+      dragging = false;
+      if (!moved) return;
+      const theme = themeAt(ev.clientX, ev.clientY, node);
+      const box = node.getBoundingClientRect();
+      const at = toWorld(box.left, box.top);
+      dropNote(noteId, theme, at);
+      render();
+    };
+    node.addEventListener('pointermove', move);
+    node.addEventListener('pointerup', up);
+    node.addEventListener('pointercancel', up);
+  });
+}
+
+function themeAt(x, y, except) {
+  for (const target of document.elementsFromPoint(x, y)) {
+    if (except.contains(target)) continue;
+    const box = target.closest?.('.theme-box');
+    if (box) return box.dataset.theme;
+  }
+  return null;
+}
+
+function highlightTheme(id) {
+  for (const box of document.querySelectorAll('.theme-box')) {
+    box.classList.toggle('drop-target', box.dataset.theme === id);
+  }
+}
+
+function dropNote(noteId, theme, at) {
+  const n = connection.state.notes[noteId];
+  if (!n) return;
+  if (theme) {
+    if (n.theme !== theme) send({ kind: 'note.group', note: noteId, theme });
+    return;
+  }
+  if (n.theme) send({ kind: 'note.group', note: noteId, theme: null });
+  send({ kind: 'note.move', note: noteId, x: Math.round(at.x), y: Math.round(at.y) });
+}
+
+function makeThemeDraggable(handle, themeId) {
+  handle.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0) return;
+    e.stopPropagation();
+    const box = handle.parentElement;
+    const start = { x: e.clientX, y: e.clientY };
+    handle.setPointerCapture(e.pointerId);
+    let moved = false;
+    const move = (ev) => {
+      const dx = ev.clientX - start.x;
+      const dy = ev.clientY - start.y;
+      if (!moved && Math.hypot(dx, dy) < 6) return;
+      moved = true;
+      dragging = true;
+      box.style.transform = `translate(${dx / view.zoom}px, ${dy / view.zoom}px)`;
+    };
+    const up = (ev) => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      dragging = false;
+      if (moved) {
+        const th = connection.state.themes[themeId];
+        send({
+          kind: 'theme.move', theme: themeId,
+          x: Math.round(th.x + (ev.clientX - start.x) / view.zoom),
+          y: Math.round(th.y + (ev.clientY - start.y) / view.zoom),
+        });
+      }
+      render();
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  });
+}
+
+function onNoteKey(e, noteId) {
+  const step = e.shiftKey ? 100 : 20;
+  const n = connection.state.notes[noteId];
+  const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  if (e.key in moves && n && !n.theme) {
+    e.preventDefault();
+    const [dx, dy] = moves[e.key];
+    send({ kind: 'note.move', note: noteId, x: n.x + dx, y: n.y + dy });
+  } else if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    openMenu(noteId);
+  }
+}
+
+// ---------------------------------------------------------------- note menu
+
+function openMenu(noteId) {
+  const state = connection.state;
+  const n = state.notes[noteId];
+  if (!n) return;
+  menuNote = noteId;
+  $('menu-note').className = `note ${n.color}`;
+  $('menu-note').textContent = n.text;
+  const target = (label, theme) => {
+    const b = el('button', { type: 'button', textContent: label });
+    if ((n.theme ?? null) === theme) b.setAttribute('aria-current', 'true');
+    b.addEventListener('click', () => {
+      send({ kind: 'note.group', note: noteId, theme });
+      closeMenu();
+    });
+    return b;
+  };
+  $('menu-themes').replaceChildren(
+    ...Object.values(state.themes).sort((a, b) => a.created_seq - b.created_seq).map((th) => target(th.title, th.id)),
+    target(t('board.no_theme'), null),
+  );
+  $('menu-merge').replaceChildren(...Object.values(state.notes)
+    .filter((o) => o.id !== noteId)
+    .sort((a, b) => a.created_seq - b.created_seq)
+    .map((o) => el('option', { value: o.id, textContent: o.text.slice(0, 80) })));
+  $('menu-merge-go').disabled = $('menu-merge').options.length === 0;
+  $('note-menu').showModal();
+}
+
+function closeMenu() {
+  const id = menuNote;
+  menuNote = null;
+  $('note-menu').close();
+  document.querySelector(`[data-note="${id}"]`)?.focus();
+}
+
+$('menu-close').addEventListener('click', closeMenu);
+$('menu-delete').addEventListener('click', () => {
+  if (menuNote && confirm(t('board.delete_note_confirm'))) {
+    send({ kind: 'note.delete', note: menuNote });
+    closeMenu();
+  }
+});
+$('menu-merge-go').addEventListener('click', () => {
+  const into = $('menu-merge').value;
+  // The chosen note stays and keeps every author and vote of this one.
+  if (menuNote && into) send({ kind: 'note.merge', note: menuNote, into });
+  closeMenu();
+});
+
+// ---------------------------------------------------------------- controls
+
+$('toggle-controls').addEventListener('click', () => {
+  const projecting = document.body.classList.toggle('projecting');
+  $('toggle-controls').setAttribute('aria-pressed', String(!projecting));
+});
+$('toggle-join').addEventListener('click', () => { showJoin = !showJoin; render(); });
+$('peek').addEventListener('click', () => { peek = !peek; render(); });
+$('lock').addEventListener('click', () => send({ kind: 'board.lock', locked: !connection.state.locked }));
+$('timer-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const minutes = Number($('timer-minutes').value);
+  if (minutes > 0) send({ kind: 'timer.start', seconds: Math.round(minutes * 60) });
+});
+$('timer-stop').addEventListener('click', () => send({ kind: 'timer.stop' }));
+$('theme-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const title = $('theme-title').value.trim();
+  if (!title) return;
+  const count = Object.keys(connection.state.themes).length;
+  send({ kind: 'theme.create', title, x: 1500 + (count % 4) * 360, y: (Math.floor(count / 4)) * 520 });
+  $('theme-title').value = '';
+});
+$('proxy-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('proxy-text').value.trim();
+  if (!text) return;
+  const op = { kind: 'note.add', text, color: 'yellow', x: Math.round(Math.random() * 1200), y: Math.round(Math.random() * 600) };
+  if ($('proxy-profile').value) op.profile = $('proxy-profile').value;
+  send(op);
+  $('proxy-text').value = '';
+});
+$('budget-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  send({ kind: 'settings.set', vote_budget: Number($('budget').value) });
+});
+$('copy-link').addEventListener('click', async () => {
+  $('board-link').select();
+  try { await navigator.clipboard.writeText($('board-link').value); } catch { document.execCommand?.('copy'); }
+});
+$('zoom-in').addEventListener('click', () => zoomBy(1.25));
+$('zoom-out').addEventListener('click', () => zoomBy(0.8));
+$('zoom-fit').addEventListener('click', fitAll);
+
+// Panning: drag the background.
+$('viewport').addEventListener('pointerdown', (e) => {
+  if (e.button !== 0 || e.target.closest('.board-note, .theme-box, .join-panel, .zoom, button')) return;
+  const start = { x: e.clientX - view.x, y: e.clientY - view.y };
+  $('viewport').classList.add('panning');
+  $('viewport').setPointerCapture(e.pointerId);
+  const move = (ev) => { view.x = ev.clientX - start.x; view.y = ev.clientY - start.y; applyView(); };
+  const up = () => {
+    $('viewport').classList.remove('panning');
+    $('viewport').removeEventListener('pointermove', move);
+    $('viewport').removeEventListener('pointerup', up);
+  };
+  $('viewport').addEventListener('pointermove', move);
+  $('viewport').addEventListener('pointerup', up);
+});
+$('viewport').addEventListener('wheel', (e) => {
+  if (!e.ctrlKey) return;
+  e.preventDefault();
+  zoomBy(e.deltaY < 0 ? 1.1 : 0.9);
+}, { passive: false });
+
+// ---------------------------------------------------------------- start
+
+await loadLanguage();
+setupLanguageSwitch($('lang-switch'), render);
+applyView();
+if (!token) {
+  $('fatal').hidden = false;
+  $('fatal').textContent = t('board.no_token');
+} else {
+  $('board-link').value = `${location.origin}/tableau#${token}`;
+  connection = new Connection({ hello: { facilitator_token: token }, storageKey: `ruche.board.${token.slice(0, 12)}` });
+  connection.addEventListener('state', (e) => {
+    render();
+    if (e.detail?.welcome) {
+      $('replay-link').href = `/rejouer#${connection.sessionId}:${token}`;
+      rememberSession({ title: connection.state.settings.title, board_url: `/tableau#${token}`, created: connection.state.created_time });
+    }
+  });
+  connection.addEventListener('outbox', render);
+  connection.addEventListener('status', render);
+  connection.addEventListener('servererror', (e) => {
+    const error = e.detail;
+    $('control-error').textContent = t(`error.${error.code}`);
+    if (error.code === 'invalid_token' && !error.op_id) {
+      $('fatal').hidden = false;
+      $('fatal').textContent = t('board.bad_token');
+    }
+  });
+  connection.addEventListener('deleted', () => {
+    $('fatal').hidden = false;
+    $('fatal').textContent = t('board.deleted');
+  });
+  connection.start();
+  setInterval(renderTimer, 1000);
+}
+translatePage();

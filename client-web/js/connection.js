@@ -1,0 +1,211 @@
+// The WebSocket conversation with the server, built so that no note is lost:
+// every op gets a client id and waits in an outbox kept in localStorage until
+// the server acknowledges it (it is then in the server's op log). After a drop
+// or a page reload the outbox is sent again with the same ids; the server
+// never applies an op twice. On reconnect the client says the last seq it
+// saw and receives exactly what it missed.
+
+import { applyEvent } from './board-state.js';
+
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const TRANSIENT = new Set(['rate_limited', 'storage_unavailable', 'server_busy']);
+
+function newOpId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class Connection extends EventTarget {
+  // hello: {join_code, name, profile} or {facilitator_token}.
+  // storageKey: where this device keeps its token and outbox for the session.
+  constructor({ hello, storageKey }) {
+    super();
+    this.hello = hello;
+    this.storageKey = storageKey;
+    this.saved = JSON.parse(localStorage.getItem(storageKey) || '{}');
+    this.saved.outbox ??= [];
+    this.state = null;
+    this.me = null;
+    this.role = null;
+    this.online = false;
+    this.socket = null;
+    this.attempt = 0;
+    this.stopped = false;
+    window.addEventListener('online', () => this.reconnectSoon(0));
+    // The browser knows the network is gone long before TCP does: a socket
+    // left open through a lost Wi-Fi would swallow ops until it times out.
+    window.addEventListener('offline', () => this.drop());
+  }
+
+  get pending() {
+    return this.saved.outbox;
+  }
+
+  start() {
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.socket?.close(1000);
+  }
+
+  // Queues an op and sends it when possible. Returns its op id.
+  send(op) {
+    const entry = { op_id: newOpId(), op };
+    this.saved.outbox.push(entry);
+    this.persist();
+    this.transmit(entry);
+    this.emit('outbox');
+    return entry.op_id;
+  }
+
+  forget() {
+    localStorage.removeItem(this.storageKey);
+    this.saved = { outbox: [] };
+  }
+
+  persist() {
+    localStorage.setItem(this.storageKey, JSON.stringify(this.saved));
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  transmit(entry) {
+    if (this.online && this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: 'op', op_id: entry.op_id, op: entry.op }));
+    }
+  }
+
+  connect() {
+    if (this.stopped) return;
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      const hello = { type: 'hello', ...this.hello };
+      if (this.saved.participant_token) hello.participant_token = this.saved.participant_token;
+      // Within one page life we hold the state, so only the missed events are needed.
+      if (this.state) hello.last_seq = this.state.seq;
+      socket.send(JSON.stringify(hello));
+    });
+    socket.addEventListener('message', (message) => {
+      if (this.socket === socket) this.receive(JSON.parse(message.data));
+    });
+    socket.addEventListener('close', (e) => {
+      if (this.socket !== socket) return;
+      this.setOnline(false);
+      if (e.code === 1000 && e.reason === 'session deleted') {
+        this.stopped = true;
+        this.emit('deleted');
+        return;
+      }
+      this.reconnectSoon();
+    });
+  }
+
+  // Forgets the current socket (its late events are ignored), shows the
+  // session as offline and keeps trying with the usual backoff.
+  drop() {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    socket.close();
+    this.setOnline(false);
+    this.reconnectSoon();
+  }
+
+  reconnectSoon(delay) {
+    if (this.stopped) return;
+    if (this.socket && this.socket.readyState <= WebSocket.OPEN && this.online) return;
+    clearTimeout(this.timer);
+    const wait = delay ?? RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)];
+    this.attempt += 1;
+    this.timer = setTimeout(() => {
+      if (this.socket && this.socket.readyState === WebSocket.CONNECTING) return;
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.close();
+      this.connect();
+    }, wait);
+  }
+
+  setOnline(online) {
+    if (this.online === online) return;
+    this.online = online;
+    this.emit('status', { online });
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case 'welcome': return this.onWelcome(message);
+      case 'event': return this.onEvent(message);
+      case 'ack': return this.settle(message.op_id);
+      case 'error': return this.onError(message);
+      default: return undefined;
+    }
+  }
+
+  onWelcome(welcome) {
+    this.attempt = 0;
+    this.me = welcome.participant_id;
+    this.role = welcome.role;
+    this.sessionId = welcome.session_id;
+    this.joinCode = welcome.join_code ?? this.joinCode;
+    this.joinUrl = welcome.join_url ?? this.joinUrl;
+    if (welcome.participant_token) {
+      this.saved.participant_token = welcome.participant_token;
+      this.persist();
+    }
+    if (welcome.state) {
+      this.state = welcome.state;
+    } else {
+      for (const e of welcome.events ?? []) this.state = applyEvent(this.state, e);
+      this.state.seq = Math.max(this.state.seq, welcome.seq);
+    }
+    this.setOnline(true);
+    this.emit('state', { welcome: true });
+    // Whatever was written while offline goes now, with its original ids.
+    for (const entry of this.saved.outbox) this.transmit(entry);
+  }
+
+  onEvent(event) {
+    if (!this.state) return;
+    this.state = applyEvent(this.state, event);
+    this.emit('state', { event });
+  }
+
+  settle(opId) {
+    const before = this.saved.outbox.length;
+    this.saved.outbox = this.saved.outbox.filter((e) => e.op_id !== opId);
+    if (this.saved.outbox.length !== before) {
+      this.persist();
+      this.emit('outbox');
+    }
+  }
+
+  onError(error) {
+    if (error.op_id) {
+      if (TRANSIENT.has(error.code)) {
+        // Not applied, not lost: sent again a little later with the same id.
+        const entry = this.saved.outbox.find((e) => e.op_id === error.op_id);
+        if (entry) setTimeout(() => this.transmit(entry), 1500);
+        return;
+      }
+      this.settle(error.op_id);
+    }
+    if (error.code === 'invalid_token') {
+      if (this.saved.participant_token) {
+        // A stale token (the server forgot us): join afresh.
+        delete this.saved.participant_token;
+        this.persist();
+        this.state = null;
+        this.socket?.close();
+      } else {
+        this.stopped = true;
+      }
+    }
+    this.emit('servererror', error);
+  }
+}

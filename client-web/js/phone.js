@@ -1,0 +1,258 @@
+// The participant's phone: join with the code in the link, write notes (kept
+// and sent again if the network drops), see and change one's own notes, vote.
+
+import { loadLanguage, setupLanguageSwitch, t } from './i18n.js';
+import { Connection } from './connection.js';
+import { el } from './dom.js';
+import { COLORS, PROFILES, dotsUsed } from './board-state.js';
+
+const $ = (id) => document.getElementById(id);
+const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
+const storageKey = `ruche.participant.${code}`;
+let info = null;         // public session info (title, question, profiles)
+let connection = null;
+let editing = null;      // id of the note being edited
+let bannerDue = false;   // connecting takes a moment: no "offline" flash at every page load
+
+
+async function fetchInfo() {
+  const response = await fetch(`/api/join/${encodeURIComponent(code)}`);
+  if (!response.ok) return null;
+  return response.json();
+}
+
+function renderJoin() {
+  $('session-title').textContent = info.title;
+  $('session-question').textContent = info.question;
+  const select = $('profile');
+  const current = select.value;
+  select.replaceChildren(
+    el('option', { value: '', textContent: t('phone.profile_none') }),
+    ...info.profiles.map((p) => el('option', { value: p, textContent: t(`profile.${p}`) })),
+  );
+  select.value = current;
+}
+
+function renderColors() {
+  const box = $('colors');
+  const chosen = box.querySelector('input:checked')?.value ?? 'yellow';
+  box.replaceChildren(box.querySelector('legend'), ...COLORS.map((c) => {
+    const input = el('input', { type: 'radio', name: 'color', value: c, checked: c === chosen });
+    input.setAttribute('aria-label', t(`color.${c}`));
+    return el('label', { className: 'swatch' }, input, el('span', { className: c }));
+  }));
+}
+
+function start(hello) {
+  connection = new Connection({ hello, storageKey });
+  connection.addEventListener('state', render);
+  connection.addEventListener('outbox', render);
+  connection.addEventListener('status', renderBanner);
+  connection.addEventListener('servererror', (e) => {
+    const error = e.detail;
+    if (error.code === 'invalid_token' || error.code === 'unknown_join_code') return;
+    $('note-error').textContent = t(`error.${error.code}`);
+  });
+  connection.addEventListener('deleted', () => {
+    $('phase-message').textContent = t('phone.deleted');
+  });
+  $('join').hidden = true;
+  $('board').hidden = false;
+  connection.start();
+  render();
+  // Offline from the very start (e.g. a reload without network): say so.
+  setTimeout(() => { bannerDue = true; renderBanner(); }, 2500);
+}
+
+function renderBanner() {
+  const banner = $('offline');
+  if (connection?.online) bannerDue = true;  // from now on, a drop shows at once
+  const offline = bannerDue && connection && !connection.online;
+  banner.hidden = !offline;
+  if (offline) {
+    const waiting = connection.pending.length;
+    banner.textContent = waiting
+      ? t('phone.offline_pending', { n: waiting })
+      : t('phone.offline');
+  }
+}
+
+function phaseMessage(state) {
+  if (state.phase === 'closed') return t('phone.closed');
+  if (state.locked) return t('phone.locked');
+  return t(`phone.phase.${state.phase}`);
+}
+
+function render() {
+  renderBanner();
+  const state = connection?.state;
+  if (!state) {
+    // No word from the server yet (say, reopened without network): the notes
+    // waiting in this phone are still shown, so nobody thinks they are lost.
+    if (connection) renderMine(null, null, false);
+    return;
+  }
+  const me = connection.me;
+  $('session-title').textContent = state.settings.title;
+  $('session-question').textContent = state.settings.question;
+  $('phase-message').textContent = phaseMessage(state);
+
+  const canWrite = state.phase !== 'closed' && !state.locked;
+  $('write').hidden = !canWrite;
+  const max = state.settings.note_max_length;
+  $('note-text').maxLength = max;
+  $('note-counter').textContent = t('phone.counter', { n: [...$('note-text').value].length, max });
+
+  renderMine(state, me, canWrite);
+  renderVote(state, me);
+}
+
+function pendingAdds() {
+  return connection.pending.filter((e) => e.op.kind === 'note.add');
+}
+
+function renderMine(state, me, canWrite) {
+  const mine = Object.values(state?.notes ?? {})
+    .filter((n) => n.author === me)
+    .sort((a, b) => a.created_seq - b.created_seq);
+  const items = mine.map((n) => noteItem(n, canWrite));
+  for (const entry of pendingAdds()) {
+    items.push(el('li', { className: `note ${entry.op.color}` },
+      entry.op.text,
+      el('div', { className: 'meta pending', textContent: t('phone.pending') })));
+  }
+  $('my-notes').replaceChildren(...items);
+  $('mine-empty').hidden = items.length > 0;
+}
+
+function noteItem(n, canWrite) {
+  const li = el('li', { className: `note ${n.color}` });
+  if (editing === n.id) {
+    const area = el('textarea', { value: n.text, rows: 3, maxLength: connection.state.settings.note_max_length });
+    area.setAttribute('aria-label', t('phone.edit_label'));
+    const save = el('button', { type: 'button', className: 'primary', textContent: t('phone.save') });
+    save.addEventListener('click', () => {
+      const text = area.value.trim();
+      if (text && text !== n.text) connection.send({ kind: 'note.edit', note: n.id, text });
+      editing = null;
+      render();
+    });
+    const cancel = el('button', { type: 'button', textContent: t('phone.cancel') });
+    cancel.addEventListener('click', () => { editing = null; render(); });
+    li.append(area, el('div', { className: 'actions' }, save, cancel));
+    queueMicrotask(() => area.focus());
+    return li;
+  }
+  li.append(n.text);
+  if (n.vote_total > 0) li.append(el('div', { className: 'meta' }, t('phone.votes_received', { n: n.vote_total })));
+  if (canWrite) {
+    const edit = el('button', { type: 'button', textContent: t('phone.edit') });
+    edit.addEventListener('click', () => { editing = n.id; render(); });
+    const remove = el('button', { type: 'button', className: 'danger', textContent: t('phone.delete') });
+    remove.addEventListener('click', () => {
+      if (confirm(t('phone.delete_confirm'))) connection.send({ kind: 'note.delete', note: n.id });
+    });
+    li.append(el('div', { className: 'actions' }, edit, remove));
+  }
+  return li;
+}
+
+// Dots already sent but not yet acknowledged count as spent.
+function pendingVotes(target) {
+  let delta = 0;
+  for (const e of connection.pending) {
+    const matches = target.kind === 'note' ? e.op.note === target.id : e.op.theme === target.id;
+    if (!matches) continue;
+    if (e.op.kind === 'vote.add') delta += 1;
+    if (e.op.kind === 'vote.remove') delta -= 1;
+  }
+  return delta;
+}
+
+function renderVote(state, me) {
+  const voting = state.phase === 'voting';
+  $('vote').hidden = !voting;
+  if (!voting) return;
+  let used = dotsUsed(state, me);
+  for (const e of connection.pending) {
+    if (e.op.kind === 'vote.add') used += 1;
+    if (e.op.kind === 'vote.remove') used -= 1;
+  }
+  const left = Math.max(0, state.settings.vote_budget - used);
+  $('dots-left').textContent = t('phone.dots_left', { n: left });
+
+  const row = (kind, item, label) => {
+    const target = { kind, id: item.id };
+    const mine = (item.votes[me] ?? 0) + pendingVotes(target);
+    const out = el('output', { textContent: String(mine) });
+    out.setAttribute('aria-label', t('phone.my_dots', { n: mine }));
+    const minus = el('button', { type: 'button', textContent: '−', disabled: mine <= 0 || state.locked });
+    minus.setAttribute('aria-label', t('phone.vote_remove', { label }));
+    minus.addEventListener('click', () => connection.send({ kind: 'vote.remove', [kind]: item.id }));
+    const plus = el('button', { type: 'button', textContent: '+', disabled: left <= 0 || state.locked });
+    plus.setAttribute('aria-label', t('phone.vote_add', { label }));
+    plus.addEventListener('click', () => connection.send({ kind: 'vote.add', [kind]: item.id }));
+    return el('li', { className: 'vote-item' },
+      el('div', { className: kind === 'note' ? `note ${item.color}` : 'theme-title', textContent: label }),
+      el('div', { className: 'vote-controls' }, minus, out, plus));
+  };
+  const themes = Object.values(state.themes).sort((a, b) => a.created_seq - b.created_seq);
+  const notes = Object.values(state.notes).sort((a, b) => a.created_seq - b.created_seq);
+  $('vote-list').replaceChildren(
+    ...themes.map((th) => row('theme', th, t('phone.theme_label', { title: th.title }))),
+    ...notes.map((n) => row('note', n, n.text)),
+  );
+}
+
+$('note-text').addEventListener('input', render);
+$('note-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = $('note-text').value.trim();
+  if (!text) {
+    $('note-error').textContent = t('phone.note_empty');
+    return;
+  }
+  $('note-error').textContent = '';
+  const color = $('colors').querySelector('input:checked')?.value ?? 'yellow';
+  // Scattered a little so that notes do not pile up on the board.
+  // Left of where the board shows its QR code panel at first.
+  const x = Math.round(Math.random() * 950);
+  const y = Math.round(Math.random() * 650);
+  connection.send({ kind: 'note.add', text, color, x, y });
+  $('note-text').value = '';
+  render();
+  $('note-text').focus();
+});
+
+$('join-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const hello = { join_code: code };
+  const name = $('name').value.trim();
+  const profile = $('profile').value;
+  if (name) hello.name = name;
+  if (profile) hello.profile = profile;
+  localStorage.setItem(`${storageKey}.hello`, JSON.stringify(hello));
+  start(hello);
+});
+
+await loadLanguage();
+renderColors();
+setupLanguageSwitch($('lang-switch'), () => {
+  renderColors();
+  if (info) renderJoin();
+  render();
+});
+
+const savedHello = JSON.parse(localStorage.getItem(`${storageKey}.hello`) || 'null');
+if (savedHello) {
+  // Already joined from this phone: go straight back in, even offline.
+  start(savedHello);
+} else {
+  info = await fetchInfo();
+  if (info) {
+    renderJoin();
+    $('join').hidden = false;
+  } else {
+    $('unknown').hidden = false;
+  }
+}

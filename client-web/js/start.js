@@ -1,0 +1,96 @@
+// Start page: join with a code, or create a session and go to its board.
+
+import { loadLanguage, setupLanguageSwitch, t, formatDateTime } from './i18n.js';
+import { PROFILES } from './board-state.js';
+import { rememberedSessions, rememberSession } from './recent.js';
+
+const joinForm = document.getElementById('join-form');
+const createForm = document.getElementById('create-form');
+
+function renderProfiles() {
+  const box = document.getElementById('profiles');
+  const checked = new Set([...box.querySelectorAll('input:checked')].map((i) => i.value));
+  box.replaceChildren(...PROFILES.map((p) => {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = p;
+    input.checked = checked.size === 0 || checked.has(p);
+    label.append(input, ` ${t(`profile.${p}`)}`);
+    return label;
+  }));
+}
+
+function renderRecent() {
+  const sessions = rememberedSessions();
+  document.getElementById('recent').hidden = sessions.length === 0;
+  document.getElementById('recent-list').replaceChildren(...sessions.map((s) => {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = s.board_url;
+    a.textContent = `${s.title} (${formatDateTime(s.created)})`;
+    li.append(a);
+    return li;
+  }));
+}
+
+joinForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = document.getElementById('join-error');
+  const code = document.getElementById('join-code').value.trim();
+  const compact = code.replace(/[\s.-]/g, '').toUpperCase();
+  if (!compact) {
+    error.textContent = t('start.code_missing');
+    return;
+  }
+  const response = await fetch(`/api/join/${encodeURIComponent(compact)}`);
+  if (response.ok) {
+    location.href = `/j/${compact}`;
+  } else {
+    error.textContent = t(response.status === 429 ? 'error.too_many_attempts' : 'start.code_unknown');
+  }
+});
+
+createForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = document.getElementById('create-error');
+  const title = document.getElementById('title').value.trim();
+  if (!title) {
+    error.textContent = t('start.title_missing');
+    document.getElementById('title').focus();
+    return;
+  }
+  const profiles = [...document.querySelectorAll('#profiles input:checked')].map((i) => i.value);
+  const body = {
+    title,
+    question: document.getElementById('question').value.trim(),
+    vote_budget: Number(document.getElementById('vote-budget').value || 0),
+    anonymous: document.getElementById('anonymous').checked,
+    private_writing: document.getElementById('private-writing').checked,
+    profiles: profiles.length ? profiles : PROFILES,
+  };
+  const response = await fetch('/api/sessions', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const reply = await response.json();
+  if (!response.ok) {
+    error.textContent = t(`error.${reply.error.code}`) + ` (${reply.error.message})`;
+    return;
+  }
+  // Stay on the origin the facilitator uses: the board link's path and secret fragment.
+  const board = new URL(reply.board_url);
+  const local = `${board.pathname}${board.hash}`;
+  rememberSession({ title, board_url: local, created: Date.now() });
+  location.href = local;
+});
+
+await loadLanguage();
+renderProfiles();
+renderRecent();
+setupLanguageSwitch(document.getElementById('lang-switch'), () => {
+  renderProfiles();
+  renderRecent();
+});

@@ -1,0 +1,281 @@
+// What the minutes say, in which order, in the chosen language. The
+// renderers (Markdown, HTML, OpenDocument) write this layout in their format.
+
+#include "minutes_document.hpp"
+
+#include <algorithm>
+
+#include "minutes_text.hpp"
+
+namespace ruche::protocol::detail {
+namespace {
+
+run strong(std::string s) {
+    return {std::move(s), run::style::strong};
+}
+run em(std::string s) {
+    return {std::move(s), run::style::emphasis};
+}
+run plain(std::string s) {
+    return {std::move(s), run::style::plain};
+}
+
+// How long from `from` to `to`, safe for any pair of times.
+std::int64_t span(std::int64_t from, std::int64_t to) {
+    return std::clamp(to, -time_limit, time_limit) - std::clamp(from, -time_limit, time_limit);
+}
+
+bool blank(std::string_view s) {
+    return s.find_first_not_of(" \t\n") == std::string_view::npos;
+}
+
+// Text as people typed it, tidied for reading: each line trimmed, no blank
+// line at either end and never two in a row (they separate paragraphs).
+std::string tidy(std::string_view text) {
+    std::string out;
+    bool pending_blank = false;
+    for (auto l : split_lines(text)) {
+        const auto first = l.find_first_not_of(" \t");
+        if (first == std::string_view::npos) {
+            pending_blank = !out.empty();
+            continue;
+        }
+        l = l.substr(first, l.find_last_not_of(" \t") - first + 1);
+        if (!out.empty()) out += pending_blank ? "\n\n" : "\n";
+        pending_blank = false;
+        out += l;
+    }
+    return out;
+}
+
+class layout {
+  public:
+    layout(const minutes& m, const minutes_options& options) : m_(m), t_(options) {}
+
+    document build() {
+        d_.lang = t_.options().lang;
+        d_.title = t_("minutes.document_title", {{"title", title()}});
+        d_.subject = tidy(m_.question);
+        front_matter();
+        attendance();
+        phases();
+        top();
+        themes();
+        ungrouped();
+        add(block::kind::rule);
+        paragraph({em(t_("minutes.footer"))}, block_role::footer);
+        return std::move(d_);
+    }
+
+  private:
+    block& add(block::kind k) {
+        d_.blocks.push_back({});
+        d_.blocks.back().type = k;
+        return d_.blocks.back();
+    }
+    void heading(std::string text, int level) {
+        auto& b = add(block::kind::heading);
+        b.level = level;
+        b.text = {plain(std::move(text))};
+    }
+    void paragraph(line text, block_role purpose = block_role::none) {
+        auto& b = add(block::kind::paragraph);
+        b.text = std::move(text);
+        b.purpose = purpose;
+    }
+    // "Label : value" with the label in bold.
+    line field(std::string_view key, std::string value) const {
+        return {strong(t_.label(key)), plain(" " + std::move(value))};
+    }
+    std::string name_of(const minutes_person& p) const {
+        std::string name = tidy(p.name);
+        return name.empty() ? t_("minutes.unnamed") : name;
+    }
+    std::string title() const {
+        std::string title = tidy(m_.title);
+        return title.empty() ? t_("minutes.untitled") : title;
+    }
+
+    void front_matter() {
+        add(block::kind::title).text = {plain(title())};
+        paragraph({em(t_("minutes.heading"))}, block_role::subtitle);
+        if (!blank(m_.question)) {
+            paragraph(field("minutes.question", tidy(m_.question)), block_role::question);
+        }
+
+        auto& summary = add(block::kind::bullets);
+        summary.purpose = block_role::summary;
+        const auto& o = t_.options();
+        summary.items.push_back({field("minutes.date", format_date(m_.start_time, o)), {}});
+        summary.items.push_back(
+            {field("minutes.hours",
+                   t_("minutes.hours_value",
+                      {{"start", format_clock(m_.start_time, o)},
+                       {"end", format_clock(m_.end_time, o)},
+                       {"duration", format_duration(span(m_.start_time, m_.end_time), o)}})),
+             {}});
+        summary.items.push_back(
+            {field("minutes.people", t_.plural("minutes.n_participants", m_.participant_count)),
+             {}});
+        const auto ideas = static_cast<std::uint64_t>(m_.ranked_notes.size());
+        std::string ideas_text = t_.plural("minutes.n_ideas", ideas);
+        if (m_.ideas_written > ideas) {
+            ideas_text = t_("minutes.ideas_merged",
+                            {{"ideas", ideas_text},
+                             {"notes", t_.plural("minutes.n_notes_written", m_.ideas_written)}});
+        }
+        summary.items.push_back({field("minutes.ideas", std::move(ideas_text)), {}});
+        summary.items.push_back(
+            {field("minutes.votes", t_("minutes.votes_value",
+                                       {{"votes", t_.plural("minutes.n_votes_cast", m_.votes_cast)},
+                                        {"budget", t_.number(m_.vote_budget)}})),
+             {}});
+    }
+
+    void attendance() {
+        heading(t_("minutes.section.attendance"), 1);
+        if (m_.participant_count == 0) {
+            paragraph({em(t_("minutes.no_participants"))});
+        } else {
+            auto& b = add(block::kind::table);
+            b.grid.header = {t_("minutes.profile"), t_("minutes.people_count")};
+            b.grid.numeric = {false, true};
+            for (const auto& row : m_.attendance) {
+                b.grid.rows.push_back(
+                    {{plain(t_.profile(row.profile))}, {plain(t_.number(row.count))}});
+            }
+            b.grid.rows.push_back(
+                {{strong(t_("minutes.total"))}, {strong(t_.number(m_.participant_count))}});
+        }
+        if (m_.anonymous) {
+            paragraph({em(t_("minutes.anonymous_note"))}, block_role::people);
+            return;
+        }
+        if (!m_.facilitators.empty()) {
+            std::string names;
+            for (const auto& p : m_.facilitators) {
+                if (!names.empty()) names += ", ";
+                names += name_of(p);
+            }
+            paragraph(field("minutes.facilitation", std::move(names)), block_role::people);
+        }
+        if (!m_.participants.empty()) {
+            paragraph({strong(t_.label("minutes.participant_list"))}, block_role::people);
+            auto& list = add(block::kind::bullets);
+            list.purpose = block_role::people;
+            for (const auto& p : m_.participants) {
+                std::string who =
+                    p.profile ? t_("minutes.person_profile",
+                                   {{"name", name_of(p)}, {"profile", t_.profile(p.profile)}})
+                              : name_of(p);
+                list.items.push_back({{plain(std::move(who))}, {}});
+            }
+        }
+    }
+
+    void phases() {
+        heading(t_("minutes.section.phases"), 1);
+        auto& b = add(block::kind::table);
+        b.grid.header = {t_("minutes.phase"), t_("minutes.start"), t_("minutes.duration")};
+        b.grid.numeric = {false, false, true};
+        const auto& o = t_.options();
+        for (std::size_t i = 0; i < m_.phases.size(); ++i) {
+            const auto& p = m_.phases[i];
+            // The final closing is a moment, not a phase with a length.
+            const bool closing = p.phase == phase::closed && i + 1 == m_.phases.size();
+            b.grid.rows.push_back(
+                {{plain(t_.phase(p.phase))},
+                 {plain(format_clock(p.start, o))},
+                 {plain(closing ? "—" : format_duration(span(p.start, p.end), o))}});
+        }
+    }
+
+    line idea_line(const minutes_note& n, bool highlight, bool with_theme) const {
+        line out;
+        out.push_back(highlight ? strong(tidy(n.text)) : plain(tidy(n.text)));
+        std::string meta = " — " + t_.plural("minutes.n_votes", n.votes);
+        if (n.written > 1) meta += " · " + t_("minutes.written", {{"n", t_.number(n.written)}});
+        if (with_theme && n.theme_title) {
+            meta += " · " + t_("minutes.in_theme", {{"title", tidy(*n.theme_title)}});
+        }
+        out.push_back(plain(std::move(meta)));
+        return out;
+    }
+
+    list_item idea_item(const minutes_note& n, bool highlight, bool with_theme) const {
+        list_item item{idea_line(n, highlight, with_theme), {}};
+        for (const auto& w : n.other_wordings) {
+            item.details.push_back({em(t_.label("minutes.other_wording")), plain(" " + tidy(w))});
+        }
+        return item;
+    }
+
+    void top() {
+        heading(t_("minutes.section.top"), 1);
+        const auto best = top_ideas(m_, t_.options());
+        if (best.empty()) {
+            paragraph({em(t_("minutes.no_votes"))});
+            return;
+        }
+        auto& list = add(block::kind::numbered);
+        for (const auto& n : best) {
+            list_item item{idea_line(n, true, true), {}};
+            list.items.push_back(std::move(item));
+        }
+    }
+
+    void themes() {
+        heading(t_("minutes.section.themes"), 1);
+        if (m_.themes.empty()) {
+            paragraph({em(t_("minutes.no_themes"))});
+            return;
+        }
+        paragraph({em(t_("minutes.themes_intro"))}, block_role::intro);
+        std::uint64_t rank = 0;
+        for (const auto& th : m_.themes) {
+            std::string votes = t_.plural("minutes.n_votes", th.score);
+            if (th.own_votes > 0) {
+                votes = t_("minutes.theme_votes_own",
+                           {{"votes", votes}, {"own", t_.number(th.own_votes)}});
+            }
+            heading(t_("minutes.theme_heading",
+                       {{"rank", t_.number(++rank)}, {"title", tidy(th.title)}, {"votes", votes}}),
+                    2);
+            if (!th.profiles.empty()) {
+                paragraph(
+                    {em(t_.label("minutes.crossed_views")), plain(" " + t_.profiles(th.profiles))},
+                    block_role::theme_views);
+            }
+            if (!blank(th.synthesis)) {
+                paragraph({strong(t_("minutes.synthesis"))});
+                add(block::kind::quote).text = {plain(tidy(th.synthesis))};
+            }
+            if (th.notes.empty()) {
+                paragraph({em(t_("minutes.empty_theme"))});
+                continue;
+            }
+            paragraph({strong(t_("minutes.theme_ideas"))});
+            auto& list = add(block::kind::numbered);
+            for (const auto& n : th.notes) list.items.push_back(idea_item(n, false, false));
+        }
+    }
+
+    void ungrouped() {
+        if (m_.ungrouped.empty()) return;
+        heading(t_("minutes.section.ungrouped"), 1);
+        auto& list = add(block::kind::bullets);
+        for (const auto& n : m_.ungrouped) list.items.push_back(idea_item(n, false, false));
+    }
+
+    const minutes& m_;
+    minutes_text t_;
+    document d_;
+};
+
+}  // namespace
+
+document lay_out(const minutes& m, const minutes_options& options) {
+    return layout(m, options).build();
+}
+
+}  // namespace ruche::protocol::detail

@@ -1,0 +1,897 @@
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "random_session.hpp"
+#include "ruche/protocol/minutes.hpp"
+
+using namespace ruche::protocol;
+
+namespace {
+
+const std::string source_dir = RUCHE_SOURCE_DIR;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool file_exists(const std::string& path) {
+    return std::ifstream(path, std::ios::binary).good();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+    REQUIRE(out.good());
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+// Golden files are compared byte for byte. A missing one, or any one when
+// RUCHE_UPDATE_GOLDEN=1, is written and the test fails, so a golden file is
+// never created silently: review it, then commit it.
+void check_golden(const std::string& name, const std::string& actual) {
+    const std::string path = source_dir + "/tests/golden/" + name;
+    const char* update = std::getenv("RUCHE_UPDATE_GOLDEN");
+    if ((update && std::string(update) == "1") || !file_exists(path)) {
+        write_file(path, actual);
+        FAIL_CHECK("golden file tests/golden/"
+                   << name << " was written: review it, then run the test again");
+        return;
+    }
+    const std::string expected = read_file(path);
+    if (expected == actual) {
+        SUCCEED(name);
+        return;
+    }
+    std::size_t at = 0;
+    while (at < expected.size() && at < actual.size() && expected[at] == actual[at]) ++at;
+    const auto line =
+        std::count(expected.begin(), expected.begin() + static_cast<long>(at), '\n') + 1;
+    const auto from = at < 80 ? 0 : at - 80;
+    FAIL("tests/golden/" << name << " differs at line " << line << "\nexpected: …"
+                         << expected.substr(from, 160) << "…\nactual:   …"
+                         << actual.substr(from, 160)
+                         << "…\n(RUCHE_UPDATE_GOLDEN=1 rewrites the golden files)");
+}
+
+catalog load_catalog(const std::string& lang) {
+    const json j = json::parse(read_file(source_dir + "/client-web/i18n/" + lang + ".json"));
+    catalog c;
+    for (const auto& [key, value] : j.items()) {
+        if (value.is_string()) c.emplace(key, value.get<std::string>());
+    }
+    return c;
+}
+
+const catalog& french() {
+    static const catalog c = load_catalog("fr");
+    return c;
+}
+const catalog& english() {
+    static const catalog c = load_catalog("en");
+    return c;
+}
+minutes_options fr_options() {
+    minutes_options o;
+    o.text = &french();
+    o.lang = "fr";
+    o.utc_offset_minutes = 60;
+    return o;
+}
+minutes_options en_options() {
+    minutes_options o = fr_options();
+    o.text = &english();
+    o.lang = "en";
+    return o;
+}
+
+struct session {
+    std::vector<stamped_op> log;
+    board state;
+};
+
+board fold(const std::vector<stamped_op>& log) {
+    board b;
+    for (const auto& s : log) {
+        auto r = apply(b, s);
+        INFO(serialize_stamped(s));
+        REQUIRE(r.ok());
+    }
+    return b;
+}
+
+json fixture_json() {
+    return json::parse(read_file(source_dir + "/tests/fixtures/atelier-isolement.json"));
+}
+
+session fixture() {
+    auto log = read_session_export(fixture_json());
+    if (!log) FAIL(log.error().message());
+    session s{*log, {}};
+    s.state = fold(s.log);
+    return s;
+}
+
+// Appends one op as the server would stamp it.
+void append(session& s, std::string by, op o) {
+    const stamped_op next{s.state.seq + 1, s.state.updated_time + 1000, std::move(by),
+                          std::move(o)};
+    REQUIRE(apply(s.state, next).ok());
+    s.log.push_back(next);
+}
+
+// A small XML well-formedness check: one root, balanced tags, quoted
+// attributes without '<', known entities only, declared namespace prefixes,
+// no character XML cannot carry. With `html`, void elements and the doctype
+// are accepted. Returns what is wrong, or "" when nothing is.
+std::string xml_problem(std::string_view x, bool html = false) {
+    const std::set<std::string> voids = {"meta", "br", "hr", "link", "img", "input"};
+    std::set<std::string> prefixes = {"xml"};
+    std::vector<std::string> open;
+    bool root_done = false;
+    bool root_seen = false;
+    std::size_t i = 0;
+    const auto name_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == ':' || c == '_' || c == '-' || c == '.';
+    };
+    const auto check_entity = [&](std::size_t at) -> std::string {
+        const auto end = x.find(';', at);
+        if (end == std::string_view::npos || end - at > 10)
+            return "bare & at " + std::to_string(at);
+        const std::string_view e = x.substr(at + 1, end - at - 1);
+        if (e == "amp" || e == "lt" || e == "gt" || e == "quot" || e == "apos") return "";
+        if (e.size() > 1 && e[0] == '#') return "";
+        return "unknown entity &" + std::string(e) + ";";
+    };
+    const auto check_prefix = [&](std::string_view name) -> std::string {
+        if (html) return "";
+        const auto colon = name.find(':');
+        if (colon == std::string_view::npos) return "";
+        const std::string prefix(name.substr(0, colon));
+        if (prefix == "xmlns" || prefixes.count(prefix)) return "";
+        return "undeclared prefix " + prefix;
+    };
+    for (std::size_t k = 0; k < x.size(); ++k) {
+        const auto b = static_cast<unsigned char>(x[k]);
+        if (b < 0x20 && b != '\n' && b != '\t' && b != '\r') {
+            return "control character at " + std::to_string(k);
+        }
+    }
+    while (i < x.size()) {
+        const char c = x[i];
+        if (c == '&') {
+            if (auto why = check_entity(i); !why.empty()) return why;
+            ++i;
+            continue;
+        }
+        if (c != '<') {
+            if (open.empty() && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+                return "text outside the root at " + std::to_string(i);
+            }
+            ++i;
+            continue;
+        }
+        if (x.substr(i, 4) == "<!--") {
+            const auto end = x.find("-->", i);
+            if (end == std::string_view::npos) return "unclosed comment";
+            i = end + 3;
+            continue;
+        }
+        if (x.substr(i, 2) == "<?") {
+            if (root_seen) return "processing instruction inside the document";
+            const auto end = x.find("?>", i);
+            if (end == std::string_view::npos) return "unclosed declaration";
+            i = end + 2;
+            continue;
+        }
+        if (html && x.substr(i, 9) == "<!DOCTYPE") {
+            i = x.find('>', i) + 1;
+            continue;
+        }
+        if (x.substr(i, 2) == "</") {
+            std::size_t j = i + 2;
+            while (j < x.size() && name_char(x[j])) ++j;
+            const std::string name(x.substr(i + 2, j - i - 2));
+            if (j >= x.size() || x[j] != '>') return "bad end tag " + name;
+            if (open.empty() || open.back() != name) {
+                return "end tag </" + name + "> does not close <" +
+                       (open.empty() ? "" : open.back()) + ">";
+            }
+            open.pop_back();
+            if (open.empty()) root_done = true;
+            i = j + 1;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < x.size() && name_char(x[j])) ++j;
+        const std::string name(x.substr(i + 1, j - i - 1));
+        if (name.empty()) return "bare < at " + std::to_string(i);
+        if (root_done) return "second root element " + name;
+        std::set<std::string> attributes;
+        std::vector<std::string> used = {name};
+        bool self_closing = false;
+        while (true) {
+            while (j < x.size() && (x[j] == ' ' || x[j] == '\n')) ++j;
+            if (j >= x.size()) return "unclosed tag " + name;
+            if (x[j] == '>') {
+                ++j;
+                break;
+            }
+            if (x.substr(j, 2) == "/>") {
+                self_closing = true;
+                j += 2;
+                break;
+            }
+            std::size_t k = j;
+            while (k < x.size() && name_char(x[k])) ++k;
+            const std::string attribute(x.substr(j, k - j));
+            if (attribute.empty()) return "bad attribute in " + name;
+            if (!attributes.insert(attribute).second) return "duplicate attribute " + attribute;
+            if (k + 1 >= x.size() || x[k] != '=' || (x[k + 1] != '"' && x[k + 1] != '\'')) {
+                return "unquoted attribute " + attribute + " in " + name;
+            }
+            const char quote = x[k + 1];
+            const auto end = x.find(quote, k + 2);
+            if (end == std::string_view::npos) return "unclosed attribute " + attribute;
+            const std::string_view value = x.substr(k + 2, end - k - 2);
+            if (contains(value, "<")) return "< in attribute " + attribute;
+            for (std::size_t v = 0; v < value.size(); ++v) {
+                if (value[v] == '&') {
+                    if (auto why = check_entity(k + 2 + v); !why.empty()) return why;
+                }
+            }
+            if (attribute.rfind("xmlns:", 0) == 0) prefixes.insert(attribute.substr(6));
+            used.push_back(attribute);
+            j = end + 1;
+        }
+        for (const auto& n : used) {
+            if (auto why = check_prefix(n); !why.empty()) return why;
+        }
+        root_seen = true;
+        if (!self_closing && !(html && voids.count(name))) open.push_back(name);
+        i = j;
+    }
+    if (!open.empty()) return "unclosed element <" + open.back() + ">";
+    if (!root_seen) return "no root element";
+    return "";
+}
+
+// RFC 4180 with ';': rows of cells, and whether every record ends in CRLF.
+struct csv_file {
+    bool bom = false;
+    bool crlf = true;
+    std::vector<std::vector<std::string>> rows;
+};
+
+csv_file parse_csv(std::string_view s) {
+    csv_file out;
+    if (s.substr(0, 3) == "\xEF\xBB\xBF") {
+        out.bom = true;
+        s.remove_prefix(3);
+    }
+    std::vector<std::string> row;
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"' && cell.empty()) {
+            quoted = true;
+        } else if (c == ';') {
+            row.push_back(std::move(cell));
+            cell.clear();
+        } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+            row.push_back(std::move(cell));
+            cell.clear();
+            out.rows.push_back(std::move(row));
+            row.clear();
+            ++i;
+        } else if (c == '\n' || c == '\r') {
+            out.crlf = false;
+            cell += c;
+        } else {
+            cell += c;
+        }
+    }
+    if (!cell.empty() || !row.empty()) {
+        out.crlf = false;  // the last record has no line end
+        row.push_back(std::move(cell));
+        out.rows.push_back(std::move(row));
+    }
+    return out;
+}
+
+// The participant ids of the fixture, as whole words.
+bool mentions_id(std::string_view text, std::string_view id) {
+    const auto word = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+    };
+    for (auto at = text.find(id); at != std::string_view::npos; at = text.find(id, at + 1)) {
+        const bool before = at > 0 && word(text[at - 1]);
+        const bool after = at + id.size() < text.size() && word(text[at + id.size()]);
+        if (!before && !after) return true;
+    }
+    return false;
+}
+
+// A catalog key such as "minutes.section.themes" left in the output.
+bool mentions_key(std::string_view text) {
+    for (auto at = text.find("minutes."); at != std::string_view::npos;
+         at = text.find("minutes.", at + 1)) {
+        const auto next = at + 8 < text.size() ? text[at + 8] : ' ';
+        if (next >= 'a' && next <= 'z') return true;
+    }
+    return false;
+}
+
+struct rendered {
+    std::string md, html, csv;
+    odt_parts odt;
+    std::string all() const {
+        return md + html + csv + odt.content_xml + odt.meta_xml + odt.styles_xml;
+    }
+};
+
+rendered render_all(const minutes& m, const minutes_options& o) {
+    return {minutes_markdown(m, o), minutes_html(m, o), minutes_csv(m, o), minutes_odt(m, o)};
+}
+
+// 2026-11-26 14:05 in Paris (UTC+1).
+constexpr std::int64_t thursday_1405 = 1'795'698'300'000;
+
+}  // namespace
+
+TEST_CASE("the fixture is a session export whose log folds into its state") {
+    const json j = fixture_json();
+    auto log = read_session_export(j);
+    REQUIRE(log.ok());
+    CHECK(log->size() == j.at("log").size());
+    const board b = fold(*log);
+    CHECK(serialize(b) == j.at("state").dump());
+    // The fixture is what the project promises: a real workshop.
+    CHECK(b.phase == phase::closed);
+    CHECK(b.themes.size() == 4);
+    CHECK(b.notes.size() == 24);
+    CHECK_FALSE(b.settings.anonymous);
+}
+
+TEST_CASE("golden files: the minutes of the fixture, in every format") {
+    const auto s = fixture();
+    const minutes m = build_minutes(s.state, s.log);
+    check_golden("minutes.fr.md", minutes_markdown(m, fr_options()));
+    check_golden("minutes.fr.html", minutes_html(m, fr_options()));
+    check_golden("minutes.fr.csv", minutes_csv(m, fr_options()));
+    check_golden("minutes.en.md", minutes_markdown(m, en_options()));
+    check_golden("minutes.fr.odt-content.xml", minutes_odt(m, fr_options()).content_xml);
+    check_golden("export.json", session_export(s.state, s.log).dump(2) + "\n");
+}
+
+TEST_CASE("the minutes model says what happened in the fixture") {
+    const auto s = fixture();
+    const minutes m = build_minutes(s.state, s.log);
+
+    SECTION("the meeting runs from the first arrival to the closing") {
+        // Created at 13:41, first participant at 13:58:05, closed at 15:34:10;
+        // a synthesis finished at 17:20 does not stretch the meeting.
+        const auto& o = fr_options();
+        CHECK(format_clock(m.start_time, o) == "13\u00A0h\u00A058");
+        CHECK(format_clock(m.end_time, o) == "15\u00A0h\u00A034");
+        CHECK(format_duration(m.end_time - m.start_time, o) == "1\u00A0h\u00A036\u00A0min");
+        CHECK(format_date(m.start_time, o) == "jeudi 26 novembre 2026");
+        CHECK(s.state.updated_time - m.end_time > 3'600'000);
+    }
+    SECTION("phases: each lasts until the next change, the closing is last") {
+        std::vector<phase> order;
+        for (const auto& p : m.phases) order.push_back(p.phase);
+        CHECK(order == std::vector<phase>{phase::writing, phase::reveal, phase::clustering,
+                                          phase::voting, phase::synthesis, phase::closed});
+        CHECK(m.phases.front().start == m.start_time);
+        for (std::size_t i = 0; i + 1 < m.phases.size(); ++i) {
+            CHECK(m.phases[i].end == m.phases[i + 1].start);
+        }
+        CHECK(m.phases.back().start == m.end_time);
+    }
+    SECTION("attendance counts participants, not the facilitator") {
+        CHECK(m.participant_count == 9);
+        const std::vector<profile_count> expected = {
+            {profile::habitant, 3},    {profile::agent, 1}, {profile::association, 2},
+            {profile::institution, 1}, {profile::elu, 1},   {std::nullopt, 1}};
+        CHECK(m.attendance == expected);
+        REQUIRE(m.participants.size() == 9);
+        CHECK(m.participants[0].name == "Josiane");
+        CHECK(m.participants[1].name.empty());
+        CHECK(m.participants[2].name == "Mohamed B.");  // renamed during the session
+        REQUIRE(m.facilitators.size() == 1);
+        CHECK(m.facilitators[0].name == "Nadia");
+    }
+    SECTION("themes rank by their dots and their notes' dots, ties by creation") {
+        REQUIRE(m.themes.size() == 4);
+        CHECK(m.themes[0].title == "Repérer les personnes seules");
+        CHECK(m.themes[0].score == 14);
+        // 11 each: the theme created first comes first.
+        CHECK(m.themes[1].title == "Se retrouver, créer du lien");
+        CHECK(m.themes[1].score == 11);
+        CHECK(m.themes[2].title == "Se déplacer dans le quartier");
+        CHECK(m.themes[2].score == 11);
+        CHECK(m.themes[2].own_votes == 1);
+        CHECK(m.themes[3].score == 7);
+        for (const auto& t : m.themes) {
+            CHECK_FALSE(t.synthesis.empty());
+            CHECK(std::is_sorted(t.notes.begin(), t.notes.end(), [](const auto& a, const auto& b) {
+                return a.votes > b.votes || (a.votes == b.votes && a.created_seq < b.created_seq);
+            }));
+        }
+    }
+    SECTION("a merged idea counts its wordings and the profiles behind them") {
+        const auto& moving = m.themes[2];
+        const auto minibus = std::find_if(
+            moving.notes.begin(), moving.notes.end(),
+            [](const auto& n) { return n.text.rfind("Le minibus solidaire", 0) == 0; });
+        REQUIRE(minibus != moving.notes.end());
+        CHECK(minibus->written == 3);
+        CHECK(minibus->votes == 4);
+        CHECK(minibus->other_wordings ==
+              std::vector<std::string>{"Un minibus pour le marché",
+                                       "Un minibus pour faire les courses"});
+        // The third wording was written by the facilitator (an agent) for a
+        // resident: the log keeps the profile the merge dropped.
+        CHECK(minibus->profiles == std::vector<profile_count>{{profile::habitant, 3}});
+    }
+    SECTION("regards croisés of a theme add up its wordings per profile") {
+        const auto& link = m.themes[1];
+        std::uint32_t wordings = 0;
+        for (const auto& n : link.notes) wordings += n.written;
+        std::uint32_t counted = 0;
+        for (const auto& p : link.profiles) counted += p.count;
+        CHECK(counted == wordings);
+        // Residents: Josiane's café, and the knitting workshop the
+        // facilitator (an agent) wrote for a resident; the agent is Claire,
+        // whose duplicate of the café was merged; nobody's profile is the
+        // facilitator's own.
+        const std::vector<profile_count> expected = {{profile::habitant, 2},
+                                                     {profile::agent, 1},
+                                                     {profile::association, 2},
+                                                     {std::nullopt, 1}};
+        CHECK(link.profiles == expected);
+    }
+    SECTION("top ideas: most dots first, ties by creation order") {
+        const auto top = top_ideas(m, fr_options());
+        REQUIRE(top.size() == 5);
+        CHECK(top[0].text == "Un café des aidants au centre social, un samedi par mois");
+        CHECK(top[0].votes == 6);
+        CHECK(top[1].votes == 5);
+        CHECK(top[2].votes == 4);
+        CHECK(top[3].votes == 3);
+        CHECK(top[4].votes == 3);
+        CHECK(top[3].created_seq < top[4].created_seq);
+        auto fewer = fr_options();
+        fewer.top_ideas = 2;
+        CHECK(top_ideas(m, fewer).size() == 2);
+    }
+    SECTION("ideas outside any theme, and the totals") {
+        REQUIRE(m.ungrouped.size() == 2);
+        CHECK(m.ungrouped[0].text == "Penser aussi aux aidants qui s'épuisent");
+        CHECK(m.ranked_notes.size() == 24);
+        CHECK(m.ideas_written == 28);  // 29 notes written, one deleted
+        CHECK(m.votes_cast == 45);     // 9 participants × 5 dots
+    }
+}
+
+TEST_CASE("the same inputs give the same bytes") {
+    const auto s = fixture();
+    const auto a = render_all(build_minutes(s.state, s.log), fr_options());
+    const auto b = render_all(build_minutes(s.state, s.log), fr_options());
+    CHECK(a.md == b.md);
+    CHECK(a.html == b.html);
+    CHECK(a.csv == b.csv);
+    CHECK(a.odt.content_xml == b.odt.content_xml);
+    CHECK(a.odt.styles_xml == b.odt.styles_xml);
+    CHECK(a.odt.meta_xml == b.odt.meta_xml);
+    CHECK(a.odt.manifest_xml == b.odt.manifest_xml);
+}
+
+TEST_CASE("names appear only when the session is not anonymous, ids never") {
+    auto s = fixture();
+    const std::vector<std::string> names = {"Josiane", "Mohamed", "Claire", "Bernard", "Aïcha",
+                                            "Sophie",  "Gérard",  "Lucas",  "Nadia"};
+    std::vector<std::string> ids = {"f1"};
+    for (const auto& [id, p] : s.state.participants) {
+        if (id != "f1") ids.push_back(id);
+    }
+    REQUIRE(ids.size() == 10);
+
+    SECTION("named session") {
+        const auto out = render_all(build_minutes(s.state, s.log), fr_options());
+        for (const auto* format : {&out.md, &out.html, &out.odt.content_xml}) {
+            for (const auto& name : names) CHECK(contains(*format, name));
+            CHECK(contains(*format, "Participant·e sans nom"));
+            CHECK(contains(*format, "Gérard Lefèvre (Élu·e)"));
+        }
+        for (const auto& id : ids) CHECK_FALSE(mentions_id(out.all(), id));
+    }
+    SECTION("anonymous session") {
+        append(s, "f1",
+               ops::settings_set{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt,
+                                 std::nullopt});
+        const minutes m = build_minutes(s.state, s.log);
+        CHECK(m.participants.empty());
+        CHECK(m.facilitators.empty());
+        CHECK(m.participant_count == 9);
+        for (const auto& o : {fr_options(), en_options()}) {
+            const auto out = render_all(m, o);
+            for (const auto& name : names) CHECK_FALSE(contains(out.all(), name));
+            for (const auto& id : ids) CHECK_FALSE(mentions_id(out.all(), id));
+        }
+        const auto out = render_all(m, fr_options());
+        CHECK(contains(out.md, "Séance anonyme"));
+        CHECK_FALSE(contains(out.md, "sans nom"));
+    }
+}
+
+TEST_CASE("every label comes from the catalogs, in both languages") {
+    const auto s = fixture();
+    auto m = build_minutes(s.state, s.log);
+    // Every branch of the layout: no themes, no votes, nobody, anonymity.
+    minutes empty;
+    empty.anonymous = false;
+    minutes anonymous = m;
+    anonymous.anonymous = true;
+    anonymous.participants.clear();
+    anonymous.facilitators.clear();
+    for (const auto* model : {&m, &empty, &anonymous}) {
+        for (const auto& o : {fr_options(), en_options()}) {
+            const auto out = render_all(*model, o);
+            INFO(o.lang);
+            CHECK_FALSE(mentions_key(out.all()));
+        }
+    }
+    // Without a catalog the keys show, so a missing one is noticed.
+    minutes_options bare;
+    CHECK(contains(minutes_markdown(m, bare), "minutes.section.themes"));
+    // Both catalogs have the same minutes keys.
+    std::vector<std::string> fr_keys, en_keys;
+    for (const auto& [k, v] : french()) {
+        if (k.rfind("minutes.", 0) == 0) fr_keys.push_back(k);
+    }
+    for (const auto& [k, v] : english()) {
+        if (k.rfind("minutes.", 0) == 0) en_keys.push_back(k);
+    }
+    CHECK(fr_keys == en_keys);
+    CHECK(fr_keys.size() > 50);
+}
+
+TEST_CASE("plurals follow the language: French 0 and 1 are singular") {
+    minutes m;
+    m.participant_count = 1;
+    m.votes_cast = 0;
+    m.vote_budget = 3;
+    const auto fr = minutes_markdown(m, fr_options());
+    CHECK(contains(fr, "1 participant·e\n"));
+    CHECK(contains(fr, "0 gommette posée"));
+    const auto en = minutes_markdown(m, en_options());
+    CHECK(contains(en, "1 participant\n"));
+    CHECK(contains(en, "0 dots placed"));
+    m.votes_cast = 12'345;
+    CHECK(contains(minutes_markdown(m, fr_options()), "12\u202F345 gommettes posées"));
+    CHECK(contains(minutes_markdown(m, en_options()), "12,345 dots placed"));
+}
+
+TEST_CASE("calendar: dates, times and durations without a time zone database") {
+    const auto fr = fr_options();
+    const auto en = en_options();
+    CHECK(format_date(thursday_1405, fr) == "jeudi 26 novembre 2026");
+    CHECK(format_date(thursday_1405, en) == "Thursday 26 November 2026");
+    CHECK(format_clock(thursday_1405, fr) == "14\u00A0h\u00A005");
+    CHECK(format_clock(thursday_1405, en) == "14:05");
+    CHECK(iso_date(thursday_1405, 60) == "2026-11-26");
+
+    // The first of the month is "1er" in French.
+    const std::int64_t december_first = thursday_1405 + 5 * 86'400'000LL;
+    CHECK(format_date(december_first, fr) == "mardi 1er décembre 2026");
+    CHECK(format_date(december_first, en) == "Tuesday 1 December 2026");
+    // Leap day, the epoch, and before it.
+    CHECK(format_date(1'835'438'400'000, fr) == "mardi 29 février 2028");
+    CHECK(format_date(0, minutes_options{nullptr, "fr", 0, 5}) == "jeudi 1er janvier 1970");
+    CHECK(format_date(-1, minutes_options{nullptr, "fr", 0, 5}) == "mercredi 31 décembre 1969");
+    CHECK(format_clock(-1, minutes_options{nullptr, "en", 0, 5}) == "23:59");
+    CHECK(format_date(951'782'400'000, minutes_options{nullptr, "en", 0, 5}) ==
+          "Tuesday 29 February 2000");
+    // The offset moves the day: 23:30 UTC is 00:30 in Paris in winter, 01:30 in summer.
+    const std::int64_t late = 1'795'649'400'000;  // 2026-11-25 23:30 UTC
+    CHECK(format_date(late, minutes_options{nullptr, "fr", 0, 5}) == "mercredi 25 novembre 2026");
+    CHECK(format_date(late, fr) == "jeudi 26 novembre 2026");
+    CHECK(format_clock(late, fr) == "0\u00A0h\u00A030");
+    CHECK(format_clock(late, minutes_options{nullptr, "fr", 120, 5}) == "1\u00A0h\u00A030");
+    const local_time t = to_local(late, 60);
+    CHECK(t.year == 2026);
+    CHECK(t.month == 11);
+    CHECK(t.day == 26);
+    CHECK(t.weekday == 4);
+    CHECK(t.hour == 0);
+    CHECK(t.minute == 30);
+
+    CHECK(format_duration(0, fr) == "0\u00A0min");
+    CHECK(format_duration(20'000, fr) == "<\u00A01\u00A0min");
+    CHECK(format_duration(45 * 60'000, fr) == "45\u00A0min");
+    CHECK(format_duration(85 * 60'000 + 10'000, fr) == "1\u00A0h\u00A025\u00A0min");
+    CHECK(format_duration(120 * 60'000, en) == "2\u00A0h");
+    CHECK(format_duration(59 * 60'000 + 30'000, fr) == "1\u00A0h");  // rounded to the minute
+    CHECK(format_duration(-5'000, fr) == "0\u00A0min");
+    // Hostile times are clamped, not overflowed.
+    CHECK_NOTHROW(format_date(std::numeric_limits<std::int64_t>::max(), fr));
+    CHECK_NOTHROW(format_date(std::numeric_limits<std::int64_t>::min(), fr));
+    CHECK_NOTHROW(format_duration(std::numeric_limits<std::int64_t>::max(), fr));
+}
+
+namespace {
+
+// Minutes made by hand, with texts chosen to break each format.
+minutes hostile_minutes() {
+    minutes m;
+    m.title = "<Atelier> & \"réunion\"";
+    m.question = "Que faire ?\n<script>alert('x')</script>";
+    m.anonymous = false;
+    m.participants = {{"Zoé <b>", profile::habitant}};
+    // Times no session has: rendering must neither overflow nor throw.
+    m.start_time = std::numeric_limits<std::int64_t>::min();
+    m.end_time = std::numeric_limits<std::int64_t>::max();
+    m.phases = {{phase::writing, m.start_time, m.end_time}};
+    minutes_note a;
+    a.text = "=SOMME(A1:A9)";
+    a.votes = 3;
+    minutes_note b;
+    b.text = "+33 6 12 34 56 78";
+    minutes_note c;
+    c.text = "-Plus de bancs";
+    minutes_note d;
+    d.text = "@moi";
+    minutes_note e;
+    e.text = "\tavec une\ttabulation";
+    minutes_note f;
+    f.text = "\rretour chariot";
+    minutes_note g;
+    g.text = "Le \"bonjour\" du facteur ; ça compte";
+    g.other_wordings = {"sur deux\nlignes", "*gras* [lien](http://x) <i>"};
+    g.written = 3;
+    minutes_note h;
+    h.text = "# pas un titre\n1. pas une liste\n> pas une citation & | tableau";
+    minutes_theme t;
+    t.title = "Thème = 1 ; \"quoté\"";
+    t.synthesis = "Ligne 1 <u>\n\n- Piste\u00A0: *rien*";
+    t.notes = {a, b, c, d, e, f, g, h};
+    m.themes = {t};
+    m.ranked_notes = t.notes;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("CSV: BOM, semicolons, CRLF, quoting, and no formula can run") {
+    const std::string csv = minutes_csv(hostile_minutes(), fr_options());
+    const csv_file f = parse_csv(csv);
+    CHECK(f.bom);
+    CHECK(f.crlf);
+    REQUIRE(f.rows.size() == 9);
+    for (const auto& row : f.rows) CHECK(row.size() == 7);
+    CHECK(f.rows[0][0] == "Thème");
+    CHECK(f.rows[0][2] == "Idée");
+    // Every cell that a spreadsheet would evaluate starts with an apostrophe.
+    CHECK(f.rows[1][2] == "'=SOMME(A1:A9)");
+    CHECK(f.rows[2][2] == "'+33 6 12 34 56 78");
+    CHECK(f.rows[3][2] == "'-Plus de bancs");
+    CHECK(f.rows[4][2] == "'@moi");
+    CHECK(f.rows[5][2] == "'\tavec une\ttabulation");
+    CHECK(f.rows[6][2] == "'\rretour chariot");
+    // Quotes, separators and line breaks survive inside quoted cells.
+    CHECK(f.rows[7][2] == "Le \"bonjour\" du facteur ; ça compte");
+    CHECK(f.rows[7][4] == "3");
+    CHECK(f.rows[7][6] == "sur deux\nlignes\n*gras* [lien](http://x) <i>");
+    CHECK(f.rows[1][0] == "Thème = 1 ; \"quoté\"");
+    CHECK(f.rows[1][3] == "3");
+    CHECK(contains(csv, "\"Le \"\"bonjour\"\" du facteur ; ça compte\""));
+    // No cell in the file starts with a formula character.
+    for (const auto& row : f.rows) {
+        for (const auto& cell : row) {
+            if (!cell.empty())
+                CHECK(std::string("=+-@\t\r").find(cell.front()) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("HTML and Markdown escape everything people wrote") {
+    const minutes m = hostile_minutes();
+    const std::string html = minutes_html(m, fr_options());
+    CHECK(xml_problem(html, true).empty());
+    CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"fr\">", 0) == 0);
+    CHECK_FALSE(contains(html, "<script"));
+    CHECK_FALSE(contains(html, "<b>"));
+    CHECK_FALSE(contains(html, "<i>"));
+    CHECK_FALSE(contains(html, "<u>"));
+    CHECK(contains(html, "&lt;script&gt;alert('x')&lt;/script&gt;"));
+    CHECK(
+        contains(html, "content=\"Que faire ? &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\""));
+    CHECK(contains(html, "<title>Compte-rendu — &lt;Atelier&gt; &amp; \"réunion\"</title>"));
+    CHECK(contains(html, "@media print"));
+    CHECK(contains(html, "@page"));
+    auto en = en_options();
+    en.lang = "en\" onload=\"x";
+    CHECK(contains(minutes_html(m, en), "<html lang=\"enonloadx\">"));
+
+    const std::string md = minutes_markdown(m, fr_options());
+    CHECK(contains(md, "# \\<Atelier\\> & \"réunion\"\n"));
+    CHECK(contains(md, "\\*gras\\* \\[lien\\](http://x) \\<i\\>"));
+    CHECK(contains(
+        md, "\\# pas un titre\\\n   1\\. pas une liste\\\n   \\> pas une citation & \\| tableau"));
+    CHECK(contains(md, "1. \\=SOMME(A1:A9)"));
+    CHECK(contains(md, "> Ligne 1 \\<u\\>\n>\n> \\- Piste\u00A0: \\*rien\\*\n"));
+    CHECK_FALSE(contains(md, "<b>"));
+}
+
+TEST_CASE("ODT parts are well-formed XML with escaped text") {
+    const auto s = fixture();
+    for (const auto& m : {build_minutes(s.state, s.log), hostile_minutes(), minutes{}}) {
+        for (const auto& o : {fr_options(), en_options()}) {
+            const odt_parts p = minutes_odt(m, o);
+            CHECK(p.mimetype == "application/vnd.oasis.opendocument.text");
+            CHECK(xml_problem(p.content_xml) == "");
+            CHECK(xml_problem(p.styles_xml) == "");
+            CHECK(xml_problem(p.meta_xml) == "");
+            CHECK(xml_problem(p.manifest_xml) == "");
+            CHECK(contains(p.manifest_xml, "manifest:full-path=\"content.xml\""));
+            CHECK(contains(p.meta_xml, "<meta:generator>Ruche</meta:generator>"));
+        }
+    }
+    const odt_parts p = minutes_odt(hostile_minutes(), fr_options());
+    CHECK(contains(p.content_xml, "&lt;script&gt;"));
+    CHECK(contains(p.content_xml, ">avec une<text:tab/>tabulation"));
+    CHECK(
+        contains(p.meta_xml,
+                 "<dc:title>Compte-rendu — &lt;Atelier&gt; &amp; &quot;réunion&quot;</dc:title>"));
+    // The synthesis paragraphs and line breaks are kept.
+    CHECK(contains(
+        p.content_xml,
+        "Ligne 1 &lt;u&gt;</text:p>\n<text:p text:style-name=\"Ruche_20_Synthesis\">- Piste"));
+    CHECK(contains(p.content_xml, "sur deux<text:line-break/>lignes"));
+    const auto fixture_odt = minutes_odt(build_minutes(s.state, s.log), fr_options());
+    CHECK(contains(fixture_odt.meta_xml,
+                   "<meta:creation-date>2026-11-26T13:58:05</meta:creation-date>"));
+    CHECK(contains(fixture_odt.styles_xml, "fo:language=\"fr\" fo:country=\"FR\""));
+}
+
+TEST_CASE("export and import: the same bytes back, and tampering is refused") {
+    const json original = fixture_json();
+    auto log = read_session_export(original);
+    REQUIRE(log.ok());
+    const board b = fold(*log);
+    const json again = session_export(b, *log);
+    CHECK(again.dump() == original.dump());
+    auto log2 = read_session_export(again);
+    REQUIRE(log2.ok());
+    CHECK(session_export(fold(*log2), *log2).dump() == again.dump());
+
+    const auto refused = [](const json& j, errc code, std::string_view detail_part = {}) {
+        auto r = read_session_export(j);
+        REQUIRE_FALSE(r.ok());
+        CHECK(code_name(r.error().code) == code_name(code));
+        INFO(r.error().message());
+        CHECK(contains(r.error().detail, detail_part));
+    };
+    SECTION("a note's text changed in the state") {
+        json j = original;
+        j["state"]["notes"]["n1"]["text"] =
+            "Un café des aidants au centre social, tous les samedis";
+        refused(j, errc::wrong_type, "state does not match");
+    }
+    SECTION("an op removed from the middle of the log") {
+        json j = original;
+        j["log"].erase(j["log"].begin() + 40);
+        refused(j, errc::out_of_order, "log[40]");
+    }
+    SECTION("the last op removed") {
+        json j = original;
+        j["log"].erase(j["log"].end() - 1);
+        refused(j, errc::wrong_type, "state does not match");
+    }
+    SECTION("an op the board refuses") {
+        json j = original;
+        j["log"][60]["by"] = "p42";
+        refused(j, errc::unknown_participant, "log[60]");
+    }
+    SECTION("an op that does not decode") {
+        json j = original;
+        j["log"][3]["op"]["colour"] = "red";
+        refused(j, errc::unknown_field, "log[3]: colour");
+    }
+    SECTION("format, version and shape") {
+        json j = original;
+        j["format"] = "trello";
+        refused(j, errc::wrong_type, "format");
+        j = original;
+        j["version"] = 2;
+        refused(j, errc::out_of_range, "version");
+        j = original;
+        j["version"] = "1";
+        refused(j, errc::wrong_type, "version");
+        j = original;
+        j["extra"] = true;
+        refused(j, errc::unknown_field, "extra");
+        j = original;
+        j.erase("state");
+        refused(j, errc::missing_field, "state");
+        j = original;
+        j["log"] = json::object();
+        refused(j, errc::wrong_type, "log");
+        refused(json::array(), errc::not_object);
+    }
+    SECTION("an empty session exports and imports") {
+        const json empty = session_export(board{}, {});
+        auto r = read_session_export(empty);
+        REQUIRE(r.ok());
+        CHECK(r->empty());
+    }
+}
+
+TEST_CASE("random sessions: every format renders, deterministically and well-formed") {
+    for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+        board b;
+        const auto log = ruche::testing::generate_log(seed, 400, b);
+        const minutes m = build_minutes(b, log);
+        INFO("seed " << seed);
+        CHECK(m == build_minutes(b, log));
+        for (const auto& o : {fr_options(), en_options()}) {
+            const auto out = render_all(m, o);
+            CHECK(xml_problem(out.html, true) == "");
+            CHECK(xml_problem(out.odt.content_xml) == "");
+            CHECK(xml_problem(out.odt.meta_xml) == "");
+            CHECK(parse_csv(out.csv).crlf);
+            CHECK(out.md == minutes_markdown(m, o));
+        }
+        // The phases cover the meeting without overlapping.
+        for (std::size_t i = 0; i + 1 < m.phases.size(); ++i) {
+            CHECK(m.phases[i].end <= m.phases[i + 1].start);
+            CHECK(m.phases[i].start <= m.phases[i].end);
+        }
+        std::uint32_t votes = 0;
+        for (const auto& t : m.themes) votes += t.score;
+        for (const auto& n : m.ungrouped) votes += n.votes;
+        CHECK(votes == m.votes_cast);
+        const auto exported = session_export(b, log);
+        auto back = read_session_export(exported);
+        REQUIRE(back.ok());
+        CHECK(*back == log);
+    }
+}
+
+TEST_CASE("an empty board still has minutes") {
+    const minutes m = build_minutes(board{}, {});
+    CHECK(m.themes.empty());
+    CHECK(m.phases.size() == 1);
+    const auto md = minutes_markdown(m, fr_options());
+    CHECK(contains(md, "# Atelier sans titre\n"));
+    CHECK(contains(md, "Aucun thème n'a été créé."));
+    CHECK(contains(md, "Aucune gommette n'a été posée."));
+    CHECK(contains(md, "Aucun·e participant·e ne s'est connecté·e."));
+}
