@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Ruche needs to build and test, skipping those
-# already present. Runs apt-get as root (directly, or through sudo).
+# Installs the Debian 12 packages Ruche needs to build and run, skipping those
+# already present; with --tests, also what the tests need (Chromium for the
+# browser tests, LibreOffice to open the minutes' ODT, the npm packages of
+# client-web). Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config clang
   libboost1.81-dev nlohmann-json3-dev librocksdb-dev catch2 libcli11-dev
   libspdlog-dev libqrencode-dev libzip-dev libbenchmark-dev
-  chromium
 )
+with_tests=false
+if [[ "${1:-}" == "--tests" ]]; then
+  with_tests=true
+  packages+=(chromium libreoffice-writer-nogui)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +30,8 @@ if ((${#missing[@]})); then
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+$with_tests || exit 0
 
 # The browser tests' npm packages (Playwright, axe-core, jsQR), exactly as
 # locked. Playwright drives Debian's chromium above: it must never download
