@@ -5,6 +5,7 @@
 
 #include "random_session.hpp"
 #include "ruche/protocol/board.hpp"
+#include "ruche/protocol/record.hpp"
 
 using namespace ruche;
 
@@ -40,6 +41,34 @@ void BM_decode_op(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 BENCHMARK(BM_decode_op);
+
+// The op log's record format, against the JSON decode above as baseline.
+void BM_decode_record(benchmark::State& state) {
+    const auto& d = data();
+    std::vector<std::string> records;
+    for (const auto& s : d.log) records.push_back(protocol::encode_record(s));
+    std::size_t i = 0, bytes = 0;
+    for (auto _ : state) {
+        const auto& record = records[i++ % records.size()];
+        bytes += record.size();
+        auto s = protocol::decode_record(record);
+        benchmark::DoNotOptimize(s);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_decode_record);
+
+void BM_encode_record(benchmark::State& state) {
+    const auto& d = data();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto bytes = protocol::encode_record(d.log[i++ % d.log.size()]);
+        benchmark::DoNotOptimize(bytes);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_encode_record);
 
 void BM_encode_op(benchmark::State& state) {
     const auto& d = data();

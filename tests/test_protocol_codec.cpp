@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ruche/protocol/codec.hpp"
+#include "ruche/protocol/record.hpp"
 
 using namespace ruche::protocol;
 
@@ -225,4 +226,41 @@ TEST_CASE("error details quote client input briefly and as valid UTF-8") {
     REQUIRE_FALSE(decoded.ok());
     CHECK(decoded.error().detail.size() < 50);
     CHECK_NOTHROW(json(decoded.error().message()).dump());
+}
+
+TEST_CASE("binary records round-trip every op and read the JSON records of earlier versions") {
+    std::uint64_t seq = 1;
+    for (const auto& o : every_op()) {
+        const stamped_op s{seq++, -5 + static_cast<std::int64_t>(seq) * 1'764'000'000'000, "p3", o};
+        const std::string bytes = encode_record(s);
+        auto back = decode_record(bytes);
+        REQUIRE(back.ok());
+        CHECK(*back == s);
+        auto from_json = decode_record(serialize_stamped(s));
+        REQUIRE(from_json.ok());
+        CHECK(*from_json == s);
+    }
+}
+
+TEST_CASE("corrupt binary records are refused, never misread") {
+    const stamped_op s{42, 1'764'000'000'000, "p7",
+                       ops::settings_set{"Atelier", "Question ?", 3u, true, 280u,
+                                         std::vector<profile>{profile::habitant, profile::elu}}};
+    const std::string bytes = encode_record(s);
+    // Every truncation, and every single-byte change, is either refused or
+    // decodes to a well-formed op (never a crash, never reading past the end).
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        CHECK_FALSE(decode_record(std::string_view(bytes).substr(0, n)).ok());
+    }
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        for (int delta : {1, 0x40, 0x80, 0xFF}) {
+            std::string changed = bytes;
+            changed[i] = static_cast<char>(changed[i] + delta);
+            auto r = decode_record(changed);
+            if (r.ok()) CHECK_NOTHROW(serialize_stamped(*r));
+        }
+    }
+    CHECK_FALSE(decode_record(bytes + "x").ok());
+    CHECK_FALSE(decode_record("").ok());
+    CHECK_FALSE(decode_record("\x02").ok());
 }

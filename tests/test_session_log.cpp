@@ -85,6 +85,7 @@ TEST_CASE("live state equals the state folded again from RocksDB after reopening
         REQUIRE_FALSE(sessions.load(s->id, folded));
         CHECK(folded.seq == s->board.seq);
         CHECK(protocol::serialize(folded) == protocol::serialize(s->board));
+        CHECK(folded == s->board);  // derived parts too (dots per voter)
         REQUIRE_FALSE(s->seen.empty());
         for (const auto& [seq, bytes] : s->seen) {
             protocol::board then;

@@ -8,7 +8,7 @@
 import { applyEvent } from './board-state.js';
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
-const TRANSIENT = new Set(['rate_limited', 'storage_unavailable', 'server_busy']);
+const TRANSIENT = new Set(['rate_limited', 'storage_unavailable']);
 
 function newOpId() {
   const bytes = new Uint8Array(12);

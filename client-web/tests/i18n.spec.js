@@ -90,7 +90,7 @@ test.describe('catalogs', () => {
     for (const p of values.phase) keys.add(`phone.phase.${p}`);
     // t(`error.${code}`) shows any error the server sends.
     const codes = protocolErrorCodes();
-    expect(codes.size).toBeGreaterThan(40);
+    expect(codes.size).toBeGreaterThan(30);  // the README table was found and read
     for (const c of codes) keys.add(`error.${c}`);
     for (const [lang, catalog] of Object.entries(catalogs)) {
       expect(missingIn(catalog, keys), `keys missing from ${lang}.json`).toEqual([]);

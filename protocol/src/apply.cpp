@@ -70,6 +70,7 @@ class applier {
         auto target = own_note(o.note);
         if (!target) return target.error();
         audience who = note_audience(**target);
+        release_dots((*target)->votes);
         b_.notes.erase(o.note);
         return who;
     }
@@ -142,6 +143,7 @@ class applier {
         for (auto& [id, n] : b_.notes) {
             if (n.theme == o.theme) n.theme.reset();
         }
+        release_dots((*t)->votes);
         b_.themes.erase(o.theme);
         return audience{};
     }
@@ -158,15 +160,15 @@ class applier {
     result<audience> operator()(const ops::vote_add& o) {
         auto tally = ballot(o.target);
         if (!tally) return tally.error();
-        std::uint32_t used = 0;
-        for (const auto& [id, n] : b_.notes) used += dots_of(n.votes);
-        for (const auto& [id, t] : b_.themes) used += dots_of(t.votes);
+        const auto spent = b_.dots_used.find(s_.by);
+        const std::uint32_t used = spent == b_.dots_used.end() ? 0 : spent->second;
         if (used >= b_.settings.vote_budget) {
             return rejection{
                 errc::vote_budget_exhausted,
                 std::to_string(used) + " of " + std::to_string(b_.settings.vote_budget) + " used"};
         }
         ++(**tally)[s_.by];
+        ++b_.dots_used[s_.by];
         return audience{};
     }
 
@@ -176,6 +178,7 @@ class applier {
         auto mine = (*tally)->find(s_.by);
         if (mine == (*tally)->end()) return rejection{errc::no_vote_to_remove, o.target.id};
         if (--mine->second == 0) (*tally)->erase(mine);
+        release_dots({{s_.by, 1}});
         return audience{};
     }
 
@@ -345,9 +348,14 @@ class applier {
         return &it->second.votes;
     }
 
-    std::uint32_t dots_of(const vote_tally& votes) const {
-        auto it = votes.find(s_.by);
-        return it == votes.end() ? 0 : it->second;
+    // Dots that leave the board go back to their voters' budgets.
+    void release_dots(const vote_tally& votes) {
+        for (const auto& [voter, dots] : votes) {
+            auto it = b_.dots_used.find(voter);
+            if (it == b_.dots_used.end()) continue;
+            it->second -= std::min(it->second, dots);
+            if (it->second == 0) b_.dots_used.erase(it);
+        }
     }
 
     audience note_audience(const note& n) const {

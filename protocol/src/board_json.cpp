@@ -161,6 +161,12 @@ board read_board(const json& j) {
         if (p.id != id) throw bad_state{"participants." + id};
         b.participants.emplace(id, std::move(p));
     }
+    for (const auto& [id, n] : b.notes) {
+        for (const auto& [voter, dots] : n.votes) b.dots_used[voter] += dots;
+    }
+    for (const auto& [id, t] : b.themes) {
+        for (const auto& [voter, dots] : t.votes) b.dots_used[voter] += dots;
+    }
     for (const auto& c : j.at("phases")) {
         b.phases.push_back({enum_at<phase>(c, "phase", parse_phase),
                             c.at("seq").get<std::uint64_t>(), c.at("time").get<std::int64_t>()});

@@ -90,8 +90,6 @@ code_info info(errc e) noexcept {
             return {"rate_limited", "too many messages, slow down"};
         case errc::storage_unavailable:
             return {"storage_unavailable", "the operation could not be saved, try again"};
-        case errc::server_busy:
-            return {"server_busy", "the server is busy, try again"};
         case errc::profile_not_offered:
             return {"profile_not_offered", "this profile is not offered in this session"};
     }

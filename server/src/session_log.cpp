@@ -1,5 +1,7 @@
 #include "ruche/server/session_log.hpp"
 
+#include "ruche/protocol/record.hpp"
+
 #include <limits>
 
 namespace ruche::server {
@@ -14,7 +16,7 @@ std::error_code session_log::append(std::string_view session, const std::vector<
     std::vector<storage::record> records;
     records.reserve(ops.size());
     for (const auto& o : ops) {
-        records.push_back({o.op.seq, o.client_op_id, protocol::serialize_stamped(o.op)});
+        records.push_back({o.op.seq, o.client_op_id, protocol::encode_record(o.op)});
     }
     // Checkpoint when the batch crosses a multiple of `checkpoint_every_`.
     const std::uint64_t first = ops.front().op.seq;
@@ -46,7 +48,7 @@ std::error_code session_log::load(std::string_view session, protocol::board& out
         if (records.empty()) break;
         for (const auto& r : records) {
             if (r.seq > limit) break;
-            auto s = protocol::parse_stamped(r.payload);
+            auto s = protocol::decode_record(r.payload);
             if (!s || s->seq != r.seq || !protocol::apply(b, *s)) return storage::errc::corruption;
         }
         if (records.size() < read_chunk) break;
@@ -67,7 +69,7 @@ std::error_code session_log::read_ops(std::string_view session,
         if (auto ec = log_.read(session, next, read_chunk, records)) return ec;
         for (const auto& r : records) {
             if (r.seq > limit) return {};
-            auto s = protocol::parse_stamped(r.payload);
+            auto s = protocol::decode_record(r.payload);
             if (!s || s->seq != r.seq) return storage::errc::corruption;
             out.push_back(std::move(s).value());
         }

@@ -102,6 +102,10 @@ struct board {
     std::map<std::string, theme> themes;
     std::map<std::string, participant> participants;
     std::vector<phase_change> phases;
+    // Derived, not serialised: each voter's dots on the board, kept by
+    // `apply` and rebuilt when a state is read back, so checking the vote
+    // budget does not walk every note.
+    std::map<std::string, std::uint32_t> dots_used;
     bool operator==(const board&) const = default;
 };
 

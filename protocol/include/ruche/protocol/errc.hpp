@@ -54,7 +54,6 @@ enum class errc {
     too_many_attempts,
     rate_limited,
     storage_unavailable,
-    server_busy,
 };
 
 const std::error_category& protocol_category() noexcept;

@@ -1,0 +1,257 @@
+// Binary records: a format byte, then seq, time and author, then the op's
+// kind (its index in the `op` variant) and its fields in declaration order.
+// Integers are LEB128 varints (signed ones zigzagged), strings are a length
+// and bytes, optionals a presence byte. Each op's fields are listed once, in
+// `fields()`, and used both ways, so writer and reader cannot disagree.
+
+#include "ruche/protocol/record.hpp"
+
+#include <iterator>
+#include <limits>
+#include <type_traits>
+
+#include "ruche/protocol/codec.hpp"
+#include "text.hpp"
+
+namespace ruche::protocol {
+namespace {
+
+constexpr char binary_format = 0x01;
+
+class writer {
+public:
+    std::string out;
+
+    void varint(std::uint64_t v) {
+        while (v >= 0x80) {
+            out += static_cast<char>((v & 0x7F) | 0x80);
+            v >>= 7;
+        }
+        out += static_cast<char>(v);
+    }
+    void operator()(const std::string& s) {
+        varint(s.size());
+        out += s;
+    }
+    void operator()(std::uint32_t v) { varint(v); }
+    void operator()(std::uint64_t v) { varint(v); }
+    void operator()(std::int64_t v) {
+        varint((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+    }
+    void operator()(std::int32_t v) { (*this)(static_cast<std::int64_t>(v)); }
+    void operator()(bool v) { varint(v ? 1 : 0); }
+    void operator()(point p) {
+        (*this)(p.x);
+        (*this)(p.y);
+    }
+    void operator()(const vote_target& t) {
+        varint(t.kind == vote_target::kind_t::note ? 0 : 1);
+        (*this)(t.id);
+    }
+    template <typename E>
+        requires std::is_enum_v<E>
+    void operator()(E e) {
+        varint(static_cast<std::uint64_t>(e));
+    }
+    template <typename T>
+    void operator()(const std::optional<T>& o) {
+        varint(o ? 1 : 0);
+        if (o) (*this)(*o);
+    }
+    template <typename T>
+    void operator()(const std::vector<T>& list) {
+        varint(list.size());
+        for (const auto& item : list) (*this)(item);
+    }
+};
+
+constexpr std::uint64_t values_of(color) { return std::size(all_colors); }
+constexpr std::uint64_t values_of(phase) { return std::size(all_phases); }
+constexpr std::uint64_t values_of(profile) { return std::size(all_profiles); }
+constexpr std::uint64_t values_of(role) { return 2; }
+
+class reader {
+public:
+    explicit reader(std::string_view in) : in_(in) {}
+    bool ok() const { return ok_; }
+    bool done() const { return pos_ == in_.size(); }
+
+    std::uint64_t varint() {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= in_.size()) return fail();
+            const auto b = static_cast<unsigned char>(in_[pos_++]);
+            v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+            if (!(b & 0x80)) return v;
+        }
+        return fail();
+    }
+    void operator()(std::string& s) {
+        const auto n = varint();
+        if (n > in_.size() - pos_) {
+            fail();
+            return;
+        }
+        s.assign(in_.substr(pos_, n));
+        pos_ += n;
+        // Text goes back out as JSON: a corrupt record must not carry broken UTF-8.
+        if (!detail::utf8_length(s)) fail();
+    }
+    void operator()(std::uint32_t& v) { v = narrow<std::uint32_t>(varint()); }
+    void operator()(std::uint64_t& v) { v = varint(); }
+    void operator()(std::int64_t& v) {
+        const auto z = varint();
+        v = static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    }
+    void operator()(std::int32_t& v) {
+        std::int64_t wide = 0;
+        (*this)(wide);
+        if (wide < std::numeric_limits<std::int32_t>::min() || wide > std::numeric_limits<std::int32_t>::max()) fail();
+        v = static_cast<std::int32_t>(wide);
+    }
+    void operator()(bool& v) { v = flag(); }
+    void operator()(point& p) {
+        (*this)(p.x);
+        (*this)(p.y);
+    }
+    void operator()(vote_target& t) {
+        t.kind = flag() ? vote_target::kind_t::theme : vote_target::kind_t::note;
+        (*this)(t.id);
+    }
+    template <typename E>
+        requires std::is_enum_v<E>
+    void operator()(E& e) {
+        const auto v = varint();
+        if (v >= values_of(E{})) fail();
+        e = static_cast<E>(v);
+    }
+    template <typename T>
+    void operator()(std::optional<T>& o) {
+        if (flag()) {
+            o.emplace();
+            (*this)(*o);
+        } else {
+            o.reset();
+        }
+    }
+    template <typename T>
+    void operator()(std::vector<T>& list) {
+        const auto n = varint();
+        if (n > in_.size() - pos_) {  // each item takes at least a byte
+            fail();
+            return;
+        }
+        list.resize(n);
+        for (auto& item : list) (*this)(item);
+    }
+
+private:
+    std::uint64_t fail() {
+        ok_ = false;
+        pos_ = in_.size();
+        return 0;
+    }
+    bool flag() {
+        const auto v = varint();
+        if (v > 1) fail();
+        return v == 1;
+    }
+    template <typename T>
+    T narrow(std::uint64_t v) {
+        if (v > std::numeric_limits<T>::max()) fail();
+        return static_cast<T>(v);
+    }
+
+    std::string_view in_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+// The fields of each op, in order. `Op` is const when writing.
+template <typename IO, typename Op>
+void fields(IO& io, Op& o) {
+    using T = std::remove_const_t<Op>;
+    if constexpr (std::is_same_v<T, ops::note_add>) {
+        io(o.note), io(o.text), io(o.color), io(o.at), io(o.profile);
+    } else if constexpr (std::is_same_v<T, ops::note_edit>) {
+        io(o.note), io(o.text);
+    } else if constexpr (std::is_same_v<T, ops::note_move>) {
+        io(o.note), io(o.at);
+    } else if constexpr (std::is_same_v<T, ops::note_color>) {
+        io(o.note), io(o.color);
+    } else if constexpr (std::is_same_v<T, ops::note_delete>) {
+        io(o.note);
+    } else if constexpr (std::is_same_v<T, ops::note_merge>) {
+        io(o.note), io(o.into);
+    } else if constexpr (std::is_same_v<T, ops::note_group>) {
+        io(o.note), io(o.theme);
+    } else if constexpr (std::is_same_v<T, ops::theme_create>) {
+        io(o.theme), io(o.title), io(o.at);
+    } else if constexpr (std::is_same_v<T, ops::theme_rename>) {
+        io(o.theme), io(o.title);
+    } else if constexpr (std::is_same_v<T, ops::theme_move>) {
+        io(o.theme), io(o.at);
+    } else if constexpr (std::is_same_v<T, ops::theme_delete>) {
+        io(o.theme);
+    } else if constexpr (std::is_same_v<T, ops::theme_synthesis>) {
+        io(o.theme), io(o.text);
+    } else if constexpr (std::is_same_v<T, ops::vote_add> || std::is_same_v<T, ops::vote_remove>) {
+        io(o.target);
+    } else if constexpr (std::is_same_v<T, ops::phase_set>) {
+        io(o.phase);
+    } else if constexpr (std::is_same_v<T, ops::board_lock>) {
+        io(o.locked);
+    } else if constexpr (std::is_same_v<T, ops::timer_start>) {
+        io(o.seconds);
+    } else if constexpr (std::is_same_v<T, ops::timer_stop>) {
+    } else if constexpr (std::is_same_v<T, ops::settings_set>) {
+        io(o.title), io(o.question), io(o.vote_budget), io(o.anonymous), io(o.note_max_length),
+            io(o.profiles);
+    } else if constexpr (std::is_same_v<T, ops::participant_join>) {
+        io(o.participant), io(o.role), io(o.name), io(o.profile);
+    } else if constexpr (std::is_same_v<T, ops::participant_rename>) {
+        io(o.name), io(o.profile);
+    } else if constexpr (std::is_same_v<T, ops::participant_leave>) {
+        io(o.participant);
+    } else {
+        static_assert(sizeof(T) == 0, "every op kind lists its fields here");
+    }
+}
+
+template <std::size_t... I>
+bool read_op(reader& in, std::size_t kind, op& out, std::index_sequence<I...>) {
+    return ((kind == I ? (fields(in, out.emplace<I>()), true) : false) || ...);
+}
+
+}  // namespace
+
+std::string encode_record(const stamped_op& s) {
+    writer w;
+    w.out.reserve(64);
+    w.out += binary_format;
+    w(s.seq);
+    w(s.time);
+    w(s.by);
+    w.varint(s.op.index());
+    std::visit([&w](const auto& o) { fields(w, o); }, s.op);
+    return std::move(w.out);
+}
+
+result<stamped_op> decode_record(std::string_view bytes) {
+    if (!bytes.empty() && bytes.front() == '{') return parse_stamped(bytes);
+    if (bytes.empty() || bytes.front() != binary_format) return rejection{errc::not_json, "unknown record format"};
+    reader in(bytes.substr(1));
+    stamped_op s;
+    in(s.seq);
+    in(s.time);
+    in(s.by);
+    const auto kind = in.varint();
+    if (!in.ok() || kind >= std::variant_size_v<op> ||
+        !read_op(in, kind, s.op, std::make_index_sequence<std::variant_size_v<op>>{}) || !in.ok() ||
+        !in.done()) {
+        return rejection{errc::wrong_type, "corrupt record"};
+    }
+    return s;
+}
+
+}  // namespace ruche::protocol
