@@ -13,7 +13,7 @@ packages=(
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(chromium libreoffice-writer-nogui)
+  packages+=(chromium libreoffice-writer-nogui python3-websockets)
 fi
 
 missing=()

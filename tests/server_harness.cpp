@@ -22,6 +22,7 @@ server::config running_server::test_config() {
     cfg.static_dir = RUCHE_CLIENT_WEB_DIR;
     cfg.limits.ops_per_second = 10000;
     cfg.limits.ops_burst = 10000;
+    cfg.limits.sessions_per_hour = 100000;
     return cfg;
 }
 

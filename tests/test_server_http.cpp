@@ -129,3 +129,14 @@ TEST_CASE("health, metrics and security headers") {
     }
     CHECK(http_call(srv.port(), http::verb::get, "/../../etc/passwd").status == 404);
 }
+
+TEST_CASE("creating sessions is limited per address") {
+    auto cfg = running_server::test_config();
+    cfg.limits.sessions_per_hour = 3;
+    running_server srv(cfg);
+    for (int i = 0; i < 3; ++i) create_session(srv.port());
+    const auto refused = http_call(srv.port(), http::verb::post, "/api/sessions", R"({"title":"Encore"})");
+    CHECK(refused.status == 429);
+    CHECK(refused.json_body()["error"]["code"] == "too_many_attempts");
+    CHECK(http_call(srv.port(), http::verb::post, "/api/sessions/import", "{}").status == 429);
+}

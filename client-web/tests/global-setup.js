@@ -13,7 +13,7 @@ export default async function globalSetup() {
   const binary = process.env.RUCHE_BIN || path.resolve(clientDir, '../build/ci/server/ruche');
   const data = mkdtempSync(path.join(tmpdir(), 'ruche-browser-'));
   const server = spawn(binary, ['--port', '0', '--data-dir', data, '--static-dir', clientDir,
-    '--ops-per-second', '200', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--ops-per-second', '200', '--sessions-per-hour', '10000', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('ruche did not start within 20 s')), 20_000);
     let out = '';

@@ -246,12 +246,22 @@ http_response handle_request(app& a, const http_request& request, const std::str
         return make_response(request, http::status::ok, metrics_content_type, a.metrics.render());
     }
     if (!parts.empty() && parts[0] == "api") {
-        if (parts.size() == 2 && parts[1] == "sessions") {
-            return method == http::verb::post ? create_session(a, request) : only(http::verb::post);
+        const bool creating = method == http::verb::post && parts.size() >= 2 && parts[1] == "sessions" &&
+                              (parts.size() == 2 || (parts.size() == 3 && parts[2] == "import"));
+        if (creating) {
+            // Anyone who reaches the server may create sessions: not endlessly.
+            const auto now = std::chrono::steady_clock::now();
+            if (a.creations.blocked(remote, now)) {
+                auto res = json_error(request, http::status::too_many_requests, "too_many_attempts",
+                                      "too many sessions created from this address, wait a while");
+                res.set(http::field::retry_after, "600");
+                return res;
+            }
+            a.creations.record_failure(remote, now);
+            return parts.size() == 2 ? create_session(a, request) : import_session(a, request);
         }
-        if (parts.size() == 3 && parts[1] == "sessions" && parts[2] == "import") {
-            return method == http::verb::post ? import_session(a, request) : only(http::verb::post);
-        }
+        if (parts.size() == 2 && parts[1] == "sessions") return only(http::verb::post);
+        if (parts.size() == 3 && parts[1] == "sessions" && parts[2] == "import") return only(http::verb::post);
         if (parts.size() == 3 && parts[1] == "join") {
             return method == http::verb::get ? join_info(a, request, remote, parts[2])
                                              : only(http::verb::get);

@@ -21,7 +21,8 @@ struct app {
           ioc(io),
           sessions(log, cfg.checkpoint_every),
           rooms(*this),
-          join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)) {}
+          join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)),
+          creations(cfg.limits.sessions_per_hour, std::chrono::seconds(3600)) {}
 
     config cfg;
     std::string public_url;  // no trailing slash
@@ -30,6 +31,7 @@ struct app {
     struct metrics metrics;
     registry rooms;
     attempt_limiter join_attempts;
+    attempt_limiter creations;  // sessions created (or imported) per client address
     std::atomic<std::size_t> connections{0};  // TCP connections held, HTTP or WebSocket
 
     std::string join_url(std::string_view join_code) const {

@@ -44,6 +44,10 @@ void listener::do_accept() {
         [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
             if (ec == net::error::operation_aborted) return;  // stopped
             if (!ec) {
+                // Small frames must leave at once: Nagle's algorithm with delayed
+                // acks would hold an ack or an event for tens of milliseconds.
+                boost::system::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
                 connection_slot slot(self->app_.connections, self->app_.cfg.limits.max_connections);
                 if (slot.held()) {
                     std::make_shared<http_session>(std::move(socket), self->app_, std::move(slot))
@@ -52,7 +56,6 @@ void listener::do_accept() {
                     // Over the limit: refuse at once rather than queue.
                     spdlog::warn("connection refused: {} connections open",
                                  self->app_.connections.load());
-                    boost::system::error_code ignored;
                     socket.close(ignored);
                 }
             } else {

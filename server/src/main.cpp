@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
                    "messages per second per connection")
         ->envname("RUCHE_OPS_PER_SECOND")
         ->capture_default_str();
+    cli.add_option("--sessions-per-hour", cfg.limits.sessions_per_hour,
+                   "sessions one address may create (or import) per hour")
+        ->envname("RUCHE_SESSIONS_PER_HOUR")
+        ->capture_default_str();
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->envname("RUCHE_LOG_LEVEL")
         ->capture_default_str();

@@ -24,6 +24,7 @@ struct limits {
     double ops_per_second = 20;
     double ops_burst = 60;
     std::size_t rate_strikes_before_close = 30;
+    std::size_t sessions_per_hour = 60;  // created or imported, per client address
     std::size_t join_failures_per_minute = 30;  // a whole room may share one address
     std::size_t resume_window = 4096;           // events kept in memory per session
 };
