@@ -235,6 +235,9 @@ $('join-form').addEventListener('submit', (e) => {
   start(hello);
 });
 
+// Lets the page open again without network (see sw.js).
+navigator.serviceWorker?.register('/sw.js').catch(() => {});
+
 await loadLanguage();
 renderColors();
 setupLanguageSwitch($('lang-switch'), () => {

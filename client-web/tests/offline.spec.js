@@ -93,3 +93,25 @@ test('notes still queued when the page is reloaded are sent after the reload', a
     await phoneContext.close();
   }
 });
+
+test('the phone page opens again without network, and what is written then is sent later', async ({ browser, page, request }) => {
+  const { phoneContext, phone } = await setup(browser, page, request);
+  try {
+    // The page's files are kept by its service worker once it controls the page.
+    await phone.evaluate(() => navigator.serviceWorker.ready);
+    await expect.poll(() => phone.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    await phoneContext.setOffline(true);
+    await phone.reload();
+    await expect(phone.getByRole('heading', { name: 'Écrire une idée' })).toBeVisible();
+    await expect(phone.locator('#offline')).toBeVisible();
+    const note = await writeNote(phone, 'Écrite sans réseau après un rechargement', { acknowledged: false });
+    await expect(note.locator('.pending')).toHaveText("En attente d'envoi…");
+    await expect(boardNotes(page)).toHaveCount(1);
+    await phoneContext.setOffline(false);
+    await expect(boardNote(page, 'Écrite sans réseau après un rechargement')).toHaveCount(1, { timeout: 20_000 });
+    await expect(phone.locator('#my-notes .pending')).toHaveCount(0, { timeout: 20_000 });
+    await expect(boardNotes(page)).toHaveCount(2);
+  } finally {
+    await phoneContext.close();
+  }
+});
