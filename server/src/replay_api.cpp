@@ -45,6 +45,18 @@ std::optional<Int> parse_int(std::string_view s) {
     return value;
 }
 
+// The board after the ops of a log already read, up to `up_to` (0: all):
+// no second trip to the op log.
+std::optional<protocol::board> fold(const std::vector<protocol::stamped_op>& log,
+                                    std::uint64_t up_to = 0) {
+    protocol::board board;
+    for (const auto& op : log) {
+        if (up_to != 0 && op.seq > up_to) break;
+        if (!protocol::apply(board, op)) return std::nullopt;
+    }
+    return board;
+}
+
 http_response storage_error(const http_request& request) {
     return json_error(request, http::status::service_unavailable, "storage_unavailable",
                       "the session could not be read");
@@ -148,6 +160,9 @@ http_response session_state_at(app& a, const http_request& request, const std::s
         if (seq == 0)
             return json_error(request, http::status::not_found, "before_start",
                               "the session had not started");
+        const auto board = fold(log, seq);
+        if (!board) return storage_error(request);
+        return json_ok(request, protocol::to_json(*board));
     } else {
         // No point in time: the board as it is now, in memory.
         std::error_code ec;
@@ -201,9 +216,10 @@ http_response session_minutes(app& a, const http_request& request, const std::st
                           "lang must be fr or en");
     }
     std::vector<protocol::stamped_op> log;
-    protocol::board board;
-    if (a.sessions.read_ops(session_id, log) || a.sessions.load(session_id, board))
-        return storage_error(request);
+    if (a.sessions.read_ops(session_id, log)) return storage_error(request);
+    const auto folded = fold(log);
+    if (!folded) return storage_error(request);
+    const protocol::board& board = *folded;
     const std::string filename = "compte-rendu-" + session_id;
     if (format == "json") {
         auto res = json_ok(request, protocol::session_export(board, log));

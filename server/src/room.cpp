@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <set>
 
 #include "app.hpp"
 #include "secrets.hpp"
@@ -239,15 +240,20 @@ void room::on_leave(const std::shared_ptr<ws_session>& conn) {
 }
 
 void room::on_close_all(std::uint16_t code, const std::string& reason, bool record_departures) {
-    for (const auto& m : record_departures ? members_ : std::vector<member>{}) {
-        if (!std::any_of(pending_.begin(), pending_.end(), [&](const pending_op& p) {
-                const auto* leave = std::get_if<protocol::ops::participant_leave>(&p.op);
-                return leave && leave->participant == m.participant;
-            })) {
+    if (record_departures) {
+        // One departure per person, however many connections they had, unless already queued.
+        std::set<std::string> leaving;
+        for (const auto& m : members_) leaving.insert(m.participant);
+        for (const auto& p : pending_) {
+            if (const auto* leave = std::get_if<protocol::ops::participant_leave>(&p.op)) {
+                leaving.erase(leave->participant);
+            }
+        }
+        for (const auto& id : leaving) {
             pending_.push_back({{},
                                 std::string(protocol::system_author),
                                 {},
-                                protocol::ops::participant_leave{m.participant}});
+                                protocol::ops::participant_leave{id}});
         }
     }
     flush();
