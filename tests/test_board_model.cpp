@@ -13,7 +13,7 @@ struct session {
 
     session() {
         server(ops::settings_set{"Atelier", "Comment lutter contre l'isolement ?", 2u, std::nullopt,
-                                 std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt});
         server(ops::participant_join{"f1", role::facilitator, "Animatrice", std::nullopt});
         server(ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
         server(ops::participant_join{"p2", role::participant, "", profile::agent});
@@ -74,7 +74,7 @@ TEST_CASE("facilitation ops are the facilitator's") {
         ops::timer_start{60},
         ops::timer_stop{},
         ops::settings_set{"Titre", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                          std::nullopt},
+                          std::nullopt, std::nullopt},
         ops::theme_create{"t1", "Mobilité", {0, 0}},
         ops::note_merge{"n1", "n1"},
         ops::note_group{"n1", std::nullopt},
@@ -136,7 +136,7 @@ TEST_CASE("anonymous sessions hide who wrote and who voted from other participan
     CHECK(project(s.b, "f1")["notes"]["n1"]["votes"] == json{{"p1", 1}, {"p2", 1}});
 
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
-                                 std::nullopt});
+                                 std::nullopt, std::nullopt});
     CHECK(project(s.b, "p2")["notes"]["n1"]["author"] == "p1");
 }
 
@@ -229,7 +229,7 @@ TEST_CASE("themes group notes and leave them behind when deleted") {
 TEST_CASE("the session note length limit applies, counted in characters") {
     session s;
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 10u,
-                                 std::nullopt});
+                                 std::nullopt, std::nullopt});
     s.note("p1", "n1", "éééééééééé");
     s.refused("p1", ops::note_add{"n2", "ééééééééééé", color::yellow, {0, 0}, std::nullopt},
               errc::too_long);
@@ -239,7 +239,7 @@ TEST_CASE("profiles must be among those offered") {
     session s;
     s.ok("f1",
          ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                           std::vector<profile>{profile::habitant, profile::elu}});
+                           std::vector<profile>{profile::habitant, profile::elu}, std::nullopt});
     s.refused(std::string(system_author),
               ops::participant_join{"p3", role::participant, "", profile::agent},
               errc::profile_not_offered);

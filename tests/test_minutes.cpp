@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -364,6 +365,22 @@ constexpr std::int64_t thursday_1405 = 1'795'698'300'000;
 
 }  // namespace
 
+TEST_CASE("an export written before the bin, action plans and time zones still imports") {
+    // Such a file's state has none of their keys; every key it has matches.
+    json j = fixture_json();
+    for (const auto* key : {"deleted_notes", "deleted_themes", "actions", "scribe_attendance"}) {
+        j["state"].erase(key);
+    }
+    j["state"]["settings"].erase("time_zone");
+    for (auto& s : j["log"]) s["op"].erase("time_zone");
+    auto log = read_session_export(j);
+    REQUIRE(log.ok());
+    CHECK(log->size() == j.at("log").size());
+    // But a key it has must still match.
+    j["state"]["locked"] = true;
+    CHECK_FALSE(read_session_export(j).ok());
+}
+
 TEST_CASE("the fixture is a session export whose log folds into its state") {
     const json j = fixture_json();
     auto log = read_session_export(j);
@@ -535,14 +552,20 @@ TEST_CASE("names appear only when the session is not anonymous, ids never") {
     SECTION("anonymous session") {
         append(s, "f1",
                ops::settings_set{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt,
-                                 std::nullopt});
+                                 std::nullopt, std::nullopt});
         const minutes m = build_minutes(s.state, s.log);
         CHECK(m.participants.empty());
-        CHECK(m.facilitators.empty());
+        // Those who ran the meeting are named; those who gave ideas are not.
+        REQUIRE(m.facilitators.size() == 1);
+        CHECK(m.facilitators[0].name == "Nadia");
+        CHECK_FALSE(m.facilitators[0].profile);
         CHECK(m.participant_count == 9);
         for (const auto& o : {fr_options(), en_options()}) {
             const auto out = render_all(m, o);
-            for (const auto& name : names) CHECK_FALSE(contains(out.all(), name));
+            for (const auto& name : names) {
+                if (name != "Nadia") CHECK_FALSE(contains(out.all(), name));
+            }
+            CHECK(contains(out.md, "Nadia"));
             for (const auto& id : ids) CHECK_FALSE(mentions_id(out.all(), id));
         }
         const auto out = render_all(m, fr_options());
@@ -614,17 +637,17 @@ TEST_CASE("calendar: dates, times and durations without a time zone database") {
     CHECK(format_date(december_first, en) == "Tuesday 1 December 2026");
     // Leap day, the epoch, and before it.
     CHECK(format_date(1'835'438'400'000, fr) == "mardi 29 février 2028");
-    CHECK(format_date(0, minutes_options{nullptr, "fr", 0, 5}) == "jeudi 1er janvier 1970");
-    CHECK(format_date(-1, minutes_options{nullptr, "fr", 0, 5}) == "mercredi 31 décembre 1969");
-    CHECK(format_clock(-1, minutes_options{nullptr, "en", 0, 5}) == "23:59");
-    CHECK(format_date(951'782'400'000, minutes_options{nullptr, "en", 0, 5}) ==
+    CHECK(format_date(0, minutes_options{nullptr, "fr", 0, 5, ""}) == "jeudi 1er janvier 1970");
+    CHECK(format_date(-1, minutes_options{nullptr, "fr", 0, 5, ""}) == "mercredi 31 décembre 1969");
+    CHECK(format_clock(-1, minutes_options{nullptr, "en", 0, 5, ""}) == "23:59");
+    CHECK(format_date(951'782'400'000, minutes_options{nullptr, "en", 0, 5, ""}) ==
           "Tuesday 29 February 2000");
     // The offset moves the day: 23:30 UTC is 00:30 in Paris in winter, 01:30 in summer.
     const std::int64_t late = 1'795'649'400'000;  // 2026-11-25 23:30 UTC
-    CHECK(format_date(late, minutes_options{nullptr, "fr", 0, 5}) == "mercredi 25 novembre 2026");
+    CHECK(format_date(late, minutes_options{nullptr, "fr", 0, 5, ""}) == "mercredi 25 novembre 2026");
     CHECK(format_date(late, fr) == "jeudi 26 novembre 2026");
     CHECK(format_clock(late, fr) == "0\u00A0h\u00A030");
-    CHECK(format_clock(late, minutes_options{nullptr, "fr", 120, 5}) == "1\u00A0h\u00A030");
+    CHECK(format_clock(late, minutes_options{nullptr, "fr", 120, 5, ""}) == "1\u00A0h\u00A030");
     const local_time t = to_local(late, 60);
     CHECK(t.year == 2026);
     CHECK(t.month == 11);
@@ -695,7 +718,7 @@ TEST_CASE("CSV: BOM, semicolons, CRLF, quoting, and no formula can run") {
     CHECK(f.bom);
     CHECK(f.crlf);
     REQUIRE(f.rows.size() == 9);
-    for (const auto& row : f.rows) CHECK(row.size() == 7);
+    for (const auto& row : f.rows) CHECK(row.size() == 10);
     CHECK(f.rows[0][0] == "Thème");
     CHECK(f.rows[0][2] == "Idée");
     // Every cell that a spreadsheet would evaluate starts with an apostrophe.
@@ -741,13 +764,24 @@ TEST_CASE("HTML and Markdown escape everything people wrote") {
     CHECK(contains(minutes_html(m, en), "<html lang=\"enonloadx\">"));
 
     const std::string md = minutes_markdown(m, fr_options());
-    CHECK(contains(md, "# \\<Atelier\\> & \"réunion\"\n"));
-    CHECK(contains(md, "\\*gras\\* \\[lien\\](http://x) \\<i\\>"));
+    // Only what would turn into markup is escaped, so the file reads as text.
+    CHECK(contains(md, "# \\<Atelier> & \"réunion\"\n"));
+    CHECK(contains(md, "\\*gras\\* \\[lien](http://x) \\<i>"));
     CHECK(contains(
-        md, "\\# pas un titre\\\n   1\\. pas une liste\\\n   \\> pas une citation & \\| tableau"));
-    CHECK(contains(md, "1. \\=SOMME(A1:A9)"));
-    CHECK(contains(md, "> Ligne 1 \\<u\\>\n>\n> \\- Piste\u00A0: \\*rien\\*\n"));
-    CHECK_FALSE(contains(md, "<b>"));
+        md, "\\# pas un titre  \n   1\\. pas une liste  \n   \\> pas une citation & | tableau"));
+    CHECK(contains(md, "1. =SOMME(A1:A9)"));
+    CHECK(contains(md, "> Ligne 1 \\<u>\n>\n> \\- Piste\u00A0: \\*rien\\*\n"));
+    // No tag can open: every "<" before a letter is escaped.
+    for (auto at = md.find('<'); at != std::string::npos; at = md.find('<', at + 1)) {
+        const char next = at + 1 < md.size() ? md[at + 1] : ' ';
+        if (std::isalpha(static_cast<unsigned char>(next)) || next == '/') {
+            CHECK(at > 0);
+            CHECK(md[at - 1] == '\\');
+        }
+    }
+    // No trailing backslash as a line break, no "\=" nor "\<" where nothing needs it.
+    CHECK_FALSE(contains(md, "\\\n"));
+    CHECK_FALSE(contains(md, "\\="));
 }
 
 TEST_CASE("ODT parts are well-formed XML with escaped text") {

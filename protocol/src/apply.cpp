@@ -24,6 +24,9 @@ class applier {
         if (auto why = writer()) return *why;
         if (b_.notes.count(o.note)) return rejection{errc::duplicate_id, o.note};
         if (auto why = note_length(o.text)) return *why;
+        // The server chooses the spot before applying; an op still asking
+        // for one is incomplete.
+        if (o.place) return rejection{errc::missing_field, "x"};
         if (o.profile) {
             if (!facilitator()) return rejection{errc::facilitator_only, "profile"};
             if (!offered(b_.settings, *o.profile)) {
@@ -71,8 +74,24 @@ class applier {
         if (!target) return target.error();
         audience who = note_audience(**target);
         release_dots((*target)->votes);
-        b_.notes.erase(o.note);
+        auto node = b_.notes.extract(o.note);
+        b_.deleted_notes[o.note] = deleted_note{std::move(node.mapped()), s_.seq};
         return who;
+    }
+
+    result<audience> operator()(const ops::note_restore& o) {
+        if (auto why = facilitation()) return *why;
+        auto binned = b_.deleted_notes.find(o.note);
+        if (binned == b_.deleted_notes.end()) {
+            if (b_.notes.count(o.note)) return rejection{errc::not_deleted, o.note};
+            return rejection{errc::unknown_note, o.note};
+        }
+        note n = std::move(binned->second.note);
+        b_.deleted_notes.erase(binned);
+        if (n.theme && !b_.themes.count(*n.theme)) n.theme.reset();
+        n.votes = reclaim_dots(n.votes);
+        b_.notes.emplace(o.note, std::move(n));
+        return restored();
     }
 
     result<audience> operator()(const ops::note_merge& o) {
@@ -140,11 +159,74 @@ class applier {
     result<audience> operator()(const ops::theme_delete& o) {
         auto t = facilitated_theme(o.theme);
         if (!t) return t.error();
+        deleted_theme gone;
         for (auto& [id, n] : b_.notes) {
-            if (n.theme == o.theme) n.theme.reset();
+            if (n.theme == o.theme) {
+                n.theme.reset();
+                gone.notes.push_back(id);
+            }
         }
         release_dots((*t)->votes);
-        b_.themes.erase(o.theme);
+        gone.theme = std::move(b_.themes.extract(o.theme).mapped());
+        gone.deleted_seq = s_.seq;
+        b_.deleted_themes[o.theme] = std::move(gone);
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::theme_restore& o) {
+        if (auto why = facilitation()) return *why;
+        auto binned = b_.deleted_themes.find(o.theme);
+        if (binned == b_.deleted_themes.end()) {
+            if (b_.themes.count(o.theme)) return rejection{errc::not_deleted, o.theme};
+            return rejection{errc::unknown_theme, o.theme};
+        }
+        deleted_theme back = std::move(binned->second);
+        b_.deleted_themes.erase(binned);
+        // Its notes come back into it unless they have found another theme since.
+        for (const auto& id : back.notes) {
+            auto n = b_.notes.find(id);
+            if (n != b_.notes.end() && !n->second.theme) n->second.theme = o.theme;
+        }
+        back.theme.votes = reclaim_dots(back.theme.votes);
+        b_.themes.emplace(o.theme, std::move(back.theme));
+        return restored();
+    }
+
+    result<audience> operator()(const ops::action_add& o) {
+        if (auto why = facilitator_or_system(false)) return *why;
+        if (b_.actions.count(o.action)) return rejection{errc::duplicate_id, o.action};
+        if (!b_.themes.count(o.theme)) return rejection{errc::unknown_theme, o.theme};
+        b_.actions[o.action] = action{o.action, o.theme, o.what, o.who, o.when, s_.seq};
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::action_edit& o) {
+        if (auto why = facilitator_or_system(false)) return *why;
+        auto it = b_.actions.find(o.action);
+        if (it == b_.actions.end()) return rejection{errc::unknown_action, o.action};
+        it->second.what = o.what;
+        it->second.who = o.who;
+        it->second.when = o.when;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::action_delete& o) {
+        if (auto why = facilitator_or_system(false)) return *why;
+        if (!b_.actions.erase(o.action)) return rejection{errc::unknown_action, o.action};
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::attendance_set& o) {
+        // Allowed once closed too: headcounts are often written down afterwards.
+        if (auto why = facilitator_or_system(false)) return *why;
+        if (!offered(b_.settings, o.profile)) {
+            return rejection{errc::profile_not_offered, std::string(to_string(o.profile))};
+        }
+        if (o.count == 0) {
+            b_.scribe_attendance.erase(o.profile);
+        } else {
+            b_.scribe_attendance[o.profile] = o.count;
+        }
         return audience{};
     }
 
@@ -191,6 +273,8 @@ class applier {
             b_.phases.push_back({o.phase, s_.seq, s_.time});
         }
         b_.phase = o.phase;
+        // Nobody writes or votes any more: a countdown would mean nothing.
+        if (o.phase == phase::closed) b_.timer.reset();
         return who;
     }
 
@@ -225,6 +309,7 @@ class applier {
         }
         if (o.note_max_length) st.note_max_length = *o.note_max_length;
         if (o.profiles) st.profiles = *o.profiles;
+        if (o.time_zone) st.time_zone = *o.time_zone;
         return who;
     }
 
@@ -348,6 +433,33 @@ class applier {
         return &it->second.votes;
     }
 
+    // Dots coming back with a restored item, as far as each voter's budget
+    // still allows (they may have spent them elsewhere meanwhile).
+    vote_tally reclaim_dots(const vote_tally& votes) {
+        vote_tally kept;
+        for (const auto& [voter, dots] : votes) {
+            auto& used = b_.dots_used[voter];
+            const std::uint32_t room =
+                used < b_.settings.vote_budget ? b_.settings.vote_budget - used : 0;
+            const std::uint32_t back = std::min(dots, room);
+            if (back > 0) {
+                kept[voter] = back;
+                used += back;
+            }
+            if (used == 0) b_.dots_used.erase(voter);
+        }
+        return kept;
+    }
+
+    // Everyone, facilitators included, gets the state again: the restored
+    // item may be one their client already put away, or never saw.
+    static audience restored() {
+        audience who;
+        who.resync = true;
+        who.resync_facilitators = true;
+        return who;
+    }
+
     // Dots that leave the board go back to their voters' budgets.
     void release_dots(const vote_tally& votes) {
         for (const auto& [voter, dots] : votes) {
@@ -379,6 +491,25 @@ std::uint32_t total(const vote_tally& votes) noexcept {
 bool is_facilitator(const board& b, std::string_view viewer) {
     auto it = b.participants.find(std::string(viewer));
     return it != b.participants.end() && it->second.role == role::facilitator;
+}
+
+point free_spot(const board& b) {
+    // Cells taken by a note outside any theme (notes in a theme are shown in it).
+    std::vector<bool> taken;
+    for (const auto& [id, n] : b.notes) {
+        if (n.theme || n.at.x < 0 || n.at.y < 0) continue;
+        const auto column = n.at.x / spot_width;
+        if (column >= spot_columns) continue;
+        const auto cell = static_cast<std::size_t>(n.at.y / spot_height) * spot_columns +
+                          static_cast<std::size_t>(column);
+        if (cell >= b.notes.size()) continue;  // beyond the first free cell anyway
+        if (taken.size() <= cell) taken.resize(cell + 1, false);
+        taken[cell] = true;
+    }
+    std::size_t cell = 0;
+    while (cell < taken.size() && taken[cell]) ++cell;
+    return {static_cast<std::int32_t>(cell % spot_columns) * spot_width,
+            static_cast<std::int32_t>(cell / spot_columns) * spot_height};
 }
 
 bool can_see(const board& b, const note& n, std::string_view viewer) {

@@ -63,7 +63,26 @@ json settings_json(const settings& s) {
             {"vote_budget", s.vote_budget},
             {"anonymous", s.anonymous},
             {"note_max_length", s.note_max_length},
-            {"profiles", std::move(profiles)}};
+            {"profiles", std::move(profiles)},
+            {"time_zone", s.time_zone}};
+}
+
+json deleted_note_json(const deleted_note& d) {
+    json j = note_json(d.note);
+    j["deleted_seq"] = d.deleted_seq;
+    return j;
+}
+
+json deleted_theme_json(const deleted_theme& d) {
+    json j = theme_json(d.theme);
+    j["notes"] = d.notes;
+    j["deleted_seq"] = d.deleted_seq;
+    return j;
+}
+
+json action_json(const action& a) {
+    return {{"id", a.id},     {"theme", a.theme}, {"what", a.what},
+            {"who", a.who},   {"when", a.when},   {"created_seq", a.created_seq}};
 }
 
 // Reading back: the input is our own canonical output (a checkpoint), so any
@@ -96,6 +115,44 @@ point point_at(const json& j) {
     return {j.at("x").get<std::int32_t>(), j.at("y").get<std::int32_t>()};
 }
 
+// A key newer states have and older ones lack: an empty object then.
+const json& optional_object(const json& j, const char* key) {
+    static const json empty = json::object();
+    const auto it = j.find(key);
+    return it == j.end() ? empty : *it;
+}
+
+note note_at(const json& nj) {
+    note n;
+    n.id = nj.at("id").get<std::string>();
+    n.text = nj.at("text").get<std::string>();
+    n.color = enum_at<color>(nj, "color", parse_color);
+    n.at = point_at(nj);
+    n.author = nj.at("author").get<std::string>();
+    n.authors = nj.at("authors").get<std::vector<std::string>>();
+    n.profile = optional_profile_at(nj, "profile");
+    if (const json& th = nj.at("theme"); !th.is_null()) n.theme = th.get<std::string>();
+    n.votes = tally_at(nj);
+    for (const auto& m : nj.at("merged")) {
+        n.merged.push_back({m.at("id").get<std::string>(), m.at("text").get<std::string>(),
+                            m.at("author").get<std::string>()});
+    }
+    n.created_seq = nj.at("created_seq").get<std::uint64_t>();
+    n.created_time = nj.at("created_time").get<std::int64_t>();
+    return n;
+}
+
+theme theme_at(const json& tj) {
+    theme t;
+    t.id = tj.at("id").get<std::string>();
+    t.title = tj.at("title").get<std::string>();
+    t.at = point_at(tj);
+    t.synthesis = tj.at("synthesis").get<std::string>();
+    t.votes = tally_at(tj);
+    t.created_seq = tj.at("created_seq").get<std::uint64_t>();
+    return t;
+}
+
 board read_board(const json& j) {
     board b;
     b.seq = j.at("seq").get<std::uint64_t>();
@@ -113,6 +170,7 @@ board read_board(const json& j) {
         if (!parsed) throw bad_state{"settings.profiles"};
         b.settings.profiles.push_back(*parsed);
     }
+    b.settings.time_zone = s.value("time_zone", std::string());
     b.phase = enum_at<phase>(j, "phase", parse_phase);
     b.locked = j.at("locked").get<bool>();
     if (const json& t = j.at("timer"); !t.is_null()) {
@@ -120,35 +178,39 @@ board read_board(const json& j) {
             timer{t.at("started_time").get<std::int64_t>(), t.at("seconds").get<std::uint32_t>()};
     }
     for (const auto& [id, nj] : j.at("notes").items()) {
-        note n;
-        n.id = nj.at("id").get<std::string>();
-        n.text = nj.at("text").get<std::string>();
-        n.color = enum_at<color>(nj, "color", parse_color);
-        n.at = point_at(nj);
-        n.author = nj.at("author").get<std::string>();
-        n.authors = nj.at("authors").get<std::vector<std::string>>();
-        n.profile = optional_profile_at(nj, "profile");
-        if (const json& th = nj.at("theme"); !th.is_null()) n.theme = th.get<std::string>();
-        n.votes = tally_at(nj);
-        for (const auto& m : nj.at("merged")) {
-            n.merged.push_back({m.at("id").get<std::string>(), m.at("text").get<std::string>(),
-                                m.at("author").get<std::string>()});
-        }
-        n.created_seq = nj.at("created_seq").get<std::uint64_t>();
-        n.created_time = nj.at("created_time").get<std::int64_t>();
+        note n = note_at(nj);
         if (n.id != id) throw bad_state{"notes." + id};
         b.notes.emplace(id, std::move(n));
     }
     for (const auto& [id, tj] : j.at("themes").items()) {
-        theme t;
-        t.id = tj.at("id").get<std::string>();
-        t.title = tj.at("title").get<std::string>();
-        t.at = point_at(tj);
-        t.synthesis = tj.at("synthesis").get<std::string>();
-        t.votes = tally_at(tj);
-        t.created_seq = tj.at("created_seq").get<std::uint64_t>();
+        theme t = theme_at(tj);
         if (t.id != id) throw bad_state{"themes." + id};
         b.themes.emplace(id, std::move(t));
+    }
+    // Absent from states written before the bin, action plans, scribe
+    // attendance and time zones existed: they start empty.
+    for (const auto& [id, nj] : optional_object(j, "deleted_notes").items()) {
+        deleted_note d{note_at(nj), nj.at("deleted_seq").get<std::uint64_t>()};
+        if (d.note.id != id) throw bad_state{"deleted_notes." + id};
+        b.deleted_notes.emplace(id, std::move(d));
+    }
+    for (const auto& [id, tj] : optional_object(j, "deleted_themes").items()) {
+        deleted_theme d{theme_at(tj), tj.at("notes").get<std::vector<std::string>>(),
+                        tj.at("deleted_seq").get<std::uint64_t>()};
+        if (d.theme.id != id) throw bad_state{"deleted_themes." + id};
+        b.deleted_themes.emplace(id, std::move(d));
+    }
+    for (const auto& [id, aj] : optional_object(j, "actions").items()) {
+        action a{aj.at("id").get<std::string>(),   aj.at("theme").get<std::string>(),
+                 aj.at("what").get<std::string>(), aj.at("who").get<std::string>(),
+                 aj.at("when").get<std::string>(), aj.at("created_seq").get<std::uint64_t>()};
+        if (a.id != id) throw bad_state{"actions." + id};
+        b.actions.emplace(id, std::move(a));
+    }
+    for (const auto& [name, count] : optional_object(j, "scribe_attendance").items()) {
+        auto p = parse_profile(name);
+        if (!p) throw bad_state{"scribe_attendance." + name};
+        b.scribe_attendance[*p] = count.get<std::uint32_t>();
     }
     for (const auto& [id, pj] : j.at("participants").items()) {
         participant p;
@@ -187,6 +249,14 @@ json to_json(const board& b) {
     for (const auto& c : b.phases) {
         phases.push_back({{"phase", to_string(c.phase)}, {"seq", c.seq}, {"time", c.time}});
     }
+    json deleted_notes = json::object();
+    for (const auto& [id, d] : b.deleted_notes) deleted_notes[id] = deleted_note_json(d);
+    json deleted_themes = json::object();
+    for (const auto& [id, d] : b.deleted_themes) deleted_themes[id] = deleted_theme_json(d);
+    json actions = json::object();
+    for (const auto& [id, a] : b.actions) actions[id] = action_json(a);
+    json scribe = json::object();
+    for (const auto& [p, count] : b.scribe_attendance) scribe[std::string(to_string(p))] = count;
     json timer = b.timer
                      ? json{{"started_time", b.timer->started_time}, {"seconds", b.timer->seconds}}
                      : json(nullptr);
@@ -200,7 +270,11 @@ json to_json(const board& b) {
             {"notes", std::move(notes)},
             {"themes", std::move(themes)},
             {"participants", std::move(participants)},
-            {"phases", std::move(phases)}};
+            {"phases", std::move(phases)},
+            {"deleted_notes", std::move(deleted_notes)},
+            {"deleted_themes", std::move(deleted_themes)},
+            {"actions", std::move(actions)},
+            {"scribe_attendance", std::move(scribe)}};
 }
 
 std::string serialize(const board& b) {

@@ -179,8 +179,43 @@ void read(fields& f, origin from, ops::note_add& o) {
     o.note = assigned_id(f, "note", from);
     o.text = f.text("text", max_note_chars, text_kind::multiline);
     o.color = f.name<color>("color", parse_color, errc::unknown_color).value_or(color::yellow);
-    o.at = f.position();
+    // A client may leave the position to the server (both coordinates
+    // absent); the log always has one.
+    const bool has_x = f.find("x", false) != nullptr;
+    const bool has_y = f.find("y", false) != nullptr;
+    if (from == origin::client && !has_x && !has_y) {
+        o.place = true;
+    } else {
+        o.at = f.position();
+    }
     o.profile = read_profile(f);
+}
+void read(fields& f, origin, ops::note_restore& o) {
+    o.note = f.id("note");
+}
+void read(fields& f, origin, ops::theme_restore& o) {
+    o.theme = f.id("theme");
+}
+void read(fields& f, origin from, ops::action_add& o) {
+    o.action = assigned_id(f, "action", from);
+    o.theme = f.id("theme");
+    o.what = f.text("what", max_action_chars, text_kind::line);
+    o.who = f.text("who", max_action_detail_chars, text_kind::line, false, true);
+    o.when = f.text("when", max_action_detail_chars, text_kind::line, false, true);
+}
+void read(fields& f, origin, ops::action_edit& o) {
+    o.action = f.id("action");
+    o.what = f.text("what", max_action_chars, text_kind::line);
+    o.who = f.text("who", max_action_detail_chars, text_kind::line, true, true);
+    o.when = f.text("when", max_action_detail_chars, text_kind::line, true, true);
+}
+void read(fields& f, origin, ops::action_delete& o) {
+    o.action = f.id("action");
+}
+void read(fields& f, origin, ops::attendance_set& o) {
+    o.profile = f.name<profile>("profile", parse_profile, errc::unknown_profile)
+                    .value_or(profile::habitant);
+    o.count = static_cast<std::uint32_t>(f.count("count", 0, max_scribe_attendance));
 }
 void read(fields& f, origin, ops::note_edit& o) {
     o.note = f.id("note");
@@ -271,8 +306,14 @@ void read(fields& f, origin, ops::settings_set& o) {
             o.profiles = std::move(profiles);
         }
     }
+    if (f.find("time_zone", false)) {
+        o.time_zone = f.text("time_zone", max_time_zone_chars, text_kind::line);
+        if (!f.error() && !detail::is_time_zone_name(*o.time_zone)) {
+            f.fail(errc::out_of_range, "time_zone must be an IANA name such as Europe/Paris");
+        }
+    }
     if (!f.error() && !o.title && !o.question && !o.vote_budget && !o.anonymous &&
-        !o.note_max_length && !o.profiles) {
+        !o.note_max_length && !o.profiles && !o.time_zone) {
         f.fail(errc::missing_field, "at least one setting");
     }
 }
@@ -304,6 +345,32 @@ void write(json& j, const ops::note_add& o) {
     j["color"] = to_string(o.color);
     put_position(j, o.at);
     if (o.profile) j["profile"] = to_string(*o.profile);
+}
+void write(json& j, const ops::note_restore& o) {
+    j["note"] = o.note;
+}
+void write(json& j, const ops::theme_restore& o) {
+    j["theme"] = o.theme;
+}
+void write(json& j, const ops::action_add& o) {
+    j["action"] = o.action;
+    j["theme"] = o.theme;
+    j["what"] = o.what;
+    j["who"] = o.who;
+    j["when"] = o.when;
+}
+void write(json& j, const ops::action_edit& o) {
+    j["action"] = o.action;
+    j["what"] = o.what;
+    j["who"] = o.who;
+    j["when"] = o.when;
+}
+void write(json& j, const ops::action_delete& o) {
+    j["action"] = o.action;
+}
+void write(json& j, const ops::attendance_set& o) {
+    j["profile"] = to_string(o.profile);
+    j["count"] = o.count;
 }
 void write(json& j, const ops::note_edit& o) {
     j["note"] = o.note;
@@ -375,6 +442,7 @@ void write(json& j, const ops::settings_set& o) {
         for (const auto p : *o.profiles) list.push_back(to_string(p));
         j["profiles"] = std::move(list);
     }
+    if (o.time_zone) j["time_zone"] = *o.time_zone;
 }
 void write(json& j, const ops::participant_join& o) {
     j["participant"] = o.participant;

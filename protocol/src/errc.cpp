@@ -92,6 +92,10 @@ code_info info(errc e) noexcept {
             return {"storage_unavailable", "the operation could not be saved, try again"};
         case errc::profile_not_offered:
             return {"profile_not_offered", "this profile is not offered in this session"};
+        case errc::unknown_action:
+            return {"unknown_action", "unknown action"};
+        case errc::not_deleted:
+            return {"not_deleted", "this item is not in the bin"};
     }
     return {"unknown_error", "unknown error"};
 }

@@ -50,11 +50,18 @@ class csv_writer {
         out_ = "\xEF\xBB\xBF";
         row({t_("minutes.csv.theme"), t_("minutes.csv.theme_votes"), t_("minutes.csv.idea"),
              t_("minutes.csv.votes"), t_("minutes.csv.written"), t_("minutes.csv.profiles"),
-             t_("minutes.csv.other_wordings")});
+             t_("minutes.csv.other_wordings"), t_("minutes.action.what"),
+             t_("minutes.action.who"), t_("minutes.action.when")});
         for (const auto& th : m.themes) {
             const std::string score = std::to_string(th.score);
-            if (th.notes.empty()) row({th.title, score, "", "", "", "", ""});
+            if (th.notes.empty() && th.actions.empty()) {
+                row({th.title, score, "", "", "", "", "", "", "", ""});
+            }
             for (const auto& n : th.notes) idea(th.title, score, n);
+            // The action plan: one row per action, under the theme's ideas.
+            for (const auto& a : th.actions) {
+                row({th.title, score, "", "", "", "", "", a.what, a.who, a.when});
+            }
         }
         for (const auto& n : m.ungrouped) idea(t_("minutes.no_theme"), "", n);
         return std::move(out_);
@@ -63,7 +70,7 @@ class csv_writer {
   private:
     void idea(const std::string& theme, const std::string& score, const minutes_note& n) {
         row({theme, score, n.text, std::to_string(n.votes), std::to_string(n.written),
-             t_.profiles(n.profiles), join_lines(n.other_wordings)});
+             t_.profiles(n.profiles), join_lines(n.other_wordings), "", "", ""});
     }
 
     void row(const std::vector<std::string>& cells) {

@@ -20,9 +20,22 @@ run plain(std::string s) {
     return {std::move(s), run::style::plain};
 }
 
-// How long from `from` to `to`, safe for any pair of times.
+// The minute a time falls in, as the clock shows it (9:32:50 shows 9 h 32).
+std::int64_t shown_minute(std::int64_t t) {
+    t = std::clamp(t, -time_limit, time_limit);
+    const std::int64_t minute = 60'000;
+    return (t >= 0 ? t / minute : (t - minute + 1) / minute) * minute;
+}
+
+// How long from `from` to `to`, as the clock times printed beside it say:
+// "de 9 h 32 à 11 h 00" lasts 1 h 28 min, whatever the seconds were, and
+// phases add up to the whole. Less than that minute shows as "< 1 min".
 std::int64_t span(std::int64_t from, std::int64_t to) {
-    return std::clamp(to, -time_limit, time_limit) - std::clamp(from, -time_limit, time_limit);
+    const std::int64_t shown = shown_minute(to) - shown_minute(from);
+    if (shown == 0 && std::clamp(to, -time_limit, time_limit) > std::clamp(from, -time_limit, time_limit)) {
+        return 1;
+    }
+    return shown;
 }
 
 bool blank(std::string_view s) {
@@ -114,9 +127,16 @@ class layout {
                        {"end", format_clock(m_.end_time, o)},
                        {"duration", format_duration(span(m_.start_time, m_.end_time), o)}})),
              {}});
-        summary.items.push_back(
-            {field("minutes.people", t_.plural("minutes.n_participants", m_.participant_count)),
-             {}});
+        if (!o.time_zone.empty()) {
+            summary.items.push_back({field("minutes.time_zone", o.time_zone), {}});
+        }
+        std::string people = t_.plural("minutes.n_participants", m_.participant_count);
+        if (m_.without_phone > 0) {
+            people = t_("minutes.people_without_phone",
+                        {{"people", people},
+                         {"without", t_.plural("minutes.n_without_phone", m_.without_phone)}});
+        }
+        summary.items.push_back({field("minutes.people", std::move(people)), {}});
         const auto ideas = static_cast<std::uint64_t>(m_.ranked_notes.size());
         std::string ideas_text = t_.plural("minutes.n_ideas", ideas);
         if (m_.ideas_written > ideas) {
@@ -146,10 +166,9 @@ class layout {
             }
             b.grid.rows.push_back(
                 {{strong(t_("minutes.total"))}, {strong(t_.number(m_.participant_count))}});
-        }
-        if (m_.anonymous) {
-            paragraph({em(t_("minutes.anonymous_note"))}, block_role::people);
-            return;
+            if (m_.without_phone > 0) {
+                paragraph({em(t_.plural("minutes.without_phone_note", m_.without_phone))});
+            }
         }
         if (!m_.facilitators.empty()) {
             std::string names;
@@ -158,6 +177,10 @@ class layout {
                 names += name_of(p);
             }
             paragraph(field("minutes.facilitation", std::move(names)), block_role::people);
+        }
+        if (m_.anonymous) {
+            paragraph({em(t_("minutes.anonymous_note"))}, block_role::people);
+            return;
         }
         if (!m_.participants.empty()) {
             paragraph({strong(t_.label("minutes.participant_list"))}, block_role::people);
@@ -249,6 +272,17 @@ class layout {
             if (!blank(th.synthesis)) {
                 paragraph({strong(t_("minutes.synthesis"))});
                 add(block::kind::quote).text = {plain(tidy(th.synthesis))};
+            }
+            if (!th.actions.empty()) {
+                paragraph({strong(t_("minutes.action_plan"))});
+                auto& plan = add(block::kind::table);
+                plan.grid.header = {t_("minutes.action.what"), t_("minutes.action.who"),
+                                    t_("minutes.action.when")};
+                plan.grid.numeric = {false, false, false};
+                for (const auto& a : th.actions) {
+                    plan.grid.rows.push_back(
+                        {{plain(tidy(a.what))}, {plain(tidy(a.who))}, {plain(tidy(a.when))}});
+                }
             }
             if (th.notes.empty()) {
                 paragraph({em(t_("minutes.empty_theme"))});

@@ -22,46 +22,90 @@ bool is_alnum(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// One line of text (no '\n'). `line_start`: it begins a line of the output,
-// where "- ", "+ ", "1. ", "= " would start a list or a heading.
-std::string escape(std::string_view s, bool line_start) {
+bool is_punctuation(char c) {
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+// Where a piece of text goes: what could turn it into markup depends on it.
+enum class place { line_start, inline_text, table_cell };
+
+// True when the whole line is one character repeated (spaces allowed), as a
+// thematic break ("---") or a setext heading underline ("===") would be.
+bool only(std::string_view s, char c) {
+    return s.find_first_not_of(std::string{c, ' '}) == std::string_view::npos &&
+           s.find(c) != std::string_view::npos;
+}
+
+// What would start a block at the beginning of a line: "- ", "+ ", "* ",
+// "# ", "> ", "1. ", "1) ", "---", "===".
+std::size_t block_marker(std::string_view s) {
+    if (s.empty()) return std::string_view::npos;
+    const char c = s[0];
+    const bool spaced = s.size() == 1 || s[1] == ' ';
+    if ((c == '-' || c == '+' || c == '*') && spaced) return 0;
+    if (c == '>') return 0;
+    if (c == '#') {
+        const auto hashes = s.find_first_not_of('#');
+        if (hashes == std::string_view::npos || (hashes <= 6 && s[hashes] == ' ')) return 0;
+    }
+    if ((c == '-' || c == '=' || c == '_' || c == '*') && only(s, c)) return 0;
+    std::size_t digits = 0;
+    while (digits < s.size() && is_digit(s[digits])) ++digits;
+    if (digits > 0 && digits < 10 && digits < s.size() && (s[digits] == '.' || s[digits] == ')') &&
+        (digits + 1 == s.size() || s[digits + 1] == ' ')) {
+        return digits;
+    }
+    return std::string_view::npos;
+}
+
+// One line of text (no '\n'), escaped only where CommonMark (with GitHub's
+// tables and strikethrough) would read markup, so that the file reads as
+// plain text too: "3 < 5", "a = b", "C'est super !" stay as typed.
+std::string escape(std::string_view s, place where) {
     std::string out;
     out.reserve(s.size() + 8);
-    std::size_t i = 0;
-    if (line_start) {
-        if (!s.empty() && (s[0] == '-' || s[0] == '+' || s[0] == '=')) {
-            out += '\\';
-        } else {
-            std::size_t digits = 0;
-            while (digits < s.size() && is_digit(s[digits])) ++digits;
-            if (digits > 0 && digits < s.size() && (s[digits] == '.' || s[digits] == ')')) {
-                out.append(s.substr(0, digits));
-                out += '\\';
-                i = digits;
-            }
-        }
-    }
-    for (; i < s.size(); ++i) {
+    const auto marker = where == place::line_start ? block_marker(s) : std::string_view::npos;
+    for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
+        const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+        const char prev = i > 0 ? s[i - 1] : ' ';
+        if (i == marker) out += '\\';
         switch (c) {
-            case '\\':
+            case '\\':  // a backslash escapes only the punctuation after it
+                if (is_punctuation(next)) out += '\\';
+                out += c;
+                break;
             case '`':
             case '*':
-            case '_':
             case '[':
-            case ']':
-            case '<':
-            case '>':
+                if (i != marker) out += '\\';
+                out += c;
+                break;
+            case '_':  // inside a word it is no emphasis
+                if (i != marker && !(is_alnum(prev) && is_alnum(next))) out += '\\';
+                out += c;
+                break;
+            case '~':  // strikethrough needs text right after it
+                if (next != ' ' && next != '\0') out += '\\';
+                out += c;
+                break;
+            case '<':  // an HTML tag or an autolink: "<b", "</", "<!", "<?"
+                if (is_alnum(next) || next == '/' || next == '!' || next == '?') out += '\\';
+                out += c;
+                break;
             case '|':
-            case '~':
-            case '#':
-                out += '\\';
+                if (where == place::table_cell) out += '\\';
                 out += c;
                 break;
-            case '&':  // only where it could start an entity
-                if (i + 1 < s.size() && (is_alnum(s[i + 1]) || s[i + 1] == '#')) out += '\\';
+            case '&': {  // only what could be read as an entity: "&amp;", "&#38;"
+                std::size_t j = i + 1;
+                if (j < s.size() && s[j] == '#') ++j;
+                while (j < s.size() && is_alnum(s[j])) ++j;
+                if (j > i + 1 && j < s.size() && s[j] == ';') out += '\\';
                 out += c;
                 break;
+            }
             case '\t':
                 out += ' ';
                 break;
@@ -76,7 +120,8 @@ std::string escape(std::string_view s, bool line_start) {
 
 // Runs of one block. Lines inside a run end with a hard line break and the
 // next line starts with `indent`, so a multiline note stays in its list item.
-std::string inline_text(const line& runs, std::string_view indent, bool starts_line) {
+std::string inline_text(const line& runs, std::string_view indent, bool starts_line,
+                        place where = place::inline_text) {
     std::string out;
     for (std::size_t r = 0; r < runs.size(); ++r) {
         const auto& piece = runs[r];
@@ -88,10 +133,11 @@ std::string inline_text(const line& runs, std::string_view indent, bool starts_l
         for (const auto l : detail::split_lines(piece.text)) {
             if (l.empty()) continue;  // a blank line would end the list item
             if (!first) {
-                out += "\\\n";
+                // A hard line break as two spaces: a trailing "\\" would show in the text.
+                out += "  \n";
                 out += indent;
             }
-            out += escape(l, first ? (starts_line && r == 0) : true);
+            out += escape(l, first && !(starts_line && r == 0) ? where : place::line_start);
             first = false;
         }
         out += mark;
@@ -150,8 +196,8 @@ class markdown_writer {
                     first = true;
                     continue;
                 }
-                paragraph += first ? "> " : "\\\n> ";
-                paragraph += escape(l, true);
+                paragraph += first ? "> " : "  \n> ";
+                paragraph += escape(l, place::line_start);
                 first = false;
             }
             if (!paragraph.empty()) out_ += paragraph + "\n";
@@ -178,7 +224,7 @@ class markdown_writer {
             out_ += "\n";
         };
         std::vector<std::string> cells;
-        for (const auto& h : t.header) cells.push_back(escape(h, false));
+        for (const auto& h : t.header) cells.push_back(escape(h, place::table_cell));
         row(cells);
         cells.clear();
         for (std::size_t i = 0; i < t.header.size(); ++i) {
@@ -187,7 +233,9 @@ class markdown_writer {
         row(cells);
         for (const auto& r : t.rows) {
             cells.clear();
-            for (const auto& c : r) cells.push_back(inline_text(c, " ", false));
+            for (const auto& c : r) {
+                cells.push_back(inline_text(c, " ", false, place::table_cell));
+            }
             row(cells);
         }
     }

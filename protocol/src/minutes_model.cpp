@@ -52,7 +52,8 @@ bool ranks_before(const minutes_theme& a, const minutes_theme& b) {
 
 class builder {
   public:
-    builder(const board& b, const std::vector<stamped_op>& log) : b_(b), log_(log) {
+    builder(const board& b, const std::vector<stamped_op>& log, std::uint32_t threshold)
+        : b_(b), log_(log), threshold_(threshold), headcount_(profile_headcount(b)) {
         // The profile given to each note written on someone's behalf. A merge
         // drops the duplicate's profile from the state; the log still has it.
         for (const auto& s : log) {
@@ -133,15 +134,35 @@ class builder {
             }
             people.push_back(&p);
         }
+        for (const auto& [p, count] : b_.scribe_attendance) {
+            tally.add(p, count);
+            m.participant_count += count;
+            m.without_phone += count;
+        }
         m.attendance = tally.list();
-        if (m.anonymous) return;
         std::sort(people.begin(), people.end(), [](const participant* a, const participant* b) {
             return std::tie(a->joined_time, a->id) < std::tie(b->joined_time, b->id);
         });
         for (const auto* p : people) {
-            auto& list = p->role == role::participant ? m.participants : m.facilitators;
-            list.push_back({p->name, p->profile});
+            if (p->role == role::facilitator) {
+                m.facilitators.push_back({p->name, std::nullopt});
+            } else if (!m.anonymous) {
+                m.participants.push_back({p->name, p->profile});
+            }
         }
+    }
+
+    // What an anonymous session's minutes may say of one idea's profiles: a
+    // profile too few people had counts as not given, as it does in exports.
+    std::vector<profile_count> shareable(std::vector<profile_count> counts) const {
+        if (!b_.settings.anonymous) return counts;
+        profile_tally tally;
+        for (const auto& c : counts) {
+            const auto n = c.profile ? headcount_.find(*c.profile) : headcount_.end();
+            const bool known = n != headcount_.end() && n->second >= threshold_;
+            tally.add(known ? c.profile : std::nullopt, c.count);
+        }
+        return tally.list();
     }
 
     // The profile behind one wording: the one the facilitator gave when
@@ -186,13 +207,15 @@ class builder {
             minutes_note i = idea(n);
             m.ideas_written += i.written;
             m.votes_cast += i.votes;
-            m.ranked_notes.push_back(i);
             if (i.theme_title) {
-                by_theme[*n.theme].push_back(std::move(i));
+                by_theme[*n.theme].push_back(i);
             } else {
-                m.ungrouped.push_back(std::move(i));
+                m.ungrouped.push_back(i);
             }
+            i.profiles = shareable(std::move(i.profiles));
+            m.ranked_notes.push_back(std::move(i));
         }
+        for (auto& i : m.ungrouped) i.profiles = shareable(std::move(i.profiles));
         for (const auto& [id, t] : b_.themes) {
             minutes_theme out;
             out.title = t.title;
@@ -205,11 +228,21 @@ class builder {
             if (auto notes = by_theme.find(id); notes != by_theme.end()) {
                 out.notes = std::move(notes->second);
             }
-            for (const auto& i : out.notes) {
+            // "Regards croisés" count every wording; each idea alone says
+            // only what it may.
+            for (auto& i : out.notes) {
                 out.score += i.votes;
                 tally.add(i.profiles);
+                i.profiles = shareable(std::move(i.profiles));
             }
             out.profiles = tally.list();
+            std::vector<const action*> plan;
+            for (const auto& [aid, a] : b_.actions) {
+                if (a.theme == id) plan.push_back(&a);
+            }
+            std::sort(plan.begin(), plan.end(),
+                      [](const action* a, const action* b) { return a->created_seq < b->created_seq; });
+            for (const auto* a : plan) out.actions.push_back({a->what, a->who, a->when});
             std::stable_sort(out.notes.begin(), out.notes.end(),
                              [](const auto& a, const auto& b) { return ranks_before(a, b); });
             m.themes.push_back(std::move(out));
@@ -222,13 +255,60 @@ class builder {
 
     const board& b_;
     const std::vector<stamped_op>& log_;
+    std::uint32_t threshold_;
+    std::map<profile, std::uint32_t> headcount_;
     std::map<std::string, std::optional<profile>, std::less<>> given_profile_;
 };
 
 }  // namespace
 
-minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log) {
-    return builder(final_state, log).build();
+minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log,
+                      std::uint32_t anonymity_threshold) {
+    return builder(final_state, log, anonymity_threshold).build();
+}
+
+std::map<profile, std::uint32_t> profile_headcount(const board& b) {
+    std::map<profile, std::uint32_t> count;
+    for (const auto& [id, p] : b.participants) {
+        if (p.role == role::participant && p.profile) ++count[*p.profile];
+    }
+    for (const auto& [p, n] : b.scribe_attendance) count[p] += n;
+    return count;
+}
+
+std::vector<stamped_op> anonymized_log(const board& final_state, const std::vector<stamped_op>& log,
+                                       std::uint32_t anonymity_threshold) {
+    if (!final_state.settings.anonymous) return log;
+    const auto headcount = profile_headcount(final_state);
+    const auto keep = [&](std::optional<profile>& p) {
+        if (!p) return;
+        const auto n = headcount.find(*p);
+        if (n == headcount.end() || n->second < anonymity_threshold) p.reset();
+    };
+    std::vector<stamped_op> out = log;
+    for (auto& s : out) {
+        // Facilitators keep their names, as the minutes give them; they
+        // count in no profile.
+        if (auto* join = std::get_if<ops::participant_join>(&s.op)) {
+            if (join->role == role::facilitator) {
+                join->profile.reset();
+            } else {
+                join->name.clear();
+                keep(join->profile);
+            }
+        } else if (auto* rename = std::get_if<ops::participant_rename>(&s.op)) {
+            const auto who = final_state.participants.find(s.by);
+            if (who != final_state.participants.end() && who->second.role == role::facilitator) {
+                rename->profile.reset();
+            } else {
+                rename->name.clear();
+                keep(rename->profile);
+            }
+        } else if (auto* add = std::get_if<ops::note_add>(&s.op)) {
+            keep(add->profile);
+        }
+    }
+    return out;
 }
 
 std::vector<minutes_note> top_ideas(const minutes& m, const minutes_options& options) {

@@ -34,6 +34,9 @@ json project(const board& b, std::string_view viewer_view) {
     json j = to_json(b);
     if (is_facilitator(b, viewer_view)) return j;
     const std::string viewer(viewer_view);
+    // The bin is the facilitators' undo: participants never see what was deleted.
+    j["deleted_notes"] = json::object();
+    j["deleted_themes"] = json::object();
     json& notes = j["notes"];
     for (const auto& [id, n] : b.notes) {
         if (!can_see(b, n, viewer)) notes.erase(id);
@@ -60,7 +63,14 @@ std::optional<json> project_event(const board& after, const stamped_op& s, const
         !presence) {
         j.erase("by");
     }
+    if (facilitator && who.resync_facilitators) j["state"] = to_json(after);
     if (!facilitator && who.resync) j["state"] = project(after, viewer);
+    return j;
+}
+
+json facilitator_event(const board& after, const stamped_op& s, const audience& who) {
+    json j = encode_stamped(s);
+    if (who.resync_facilitators) j["state"] = to_json(after);
     return j;
 }
 

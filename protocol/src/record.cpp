@@ -22,6 +22,9 @@ class writer {
 public:
     std::string out;
 
+    // A writer always writes every field, trailing ones included.
+    bool at_end() const { return false; }
+
     void varint(std::uint64_t v) {
         while (v >= 0x80) {
             out += static_cast<char>((v & 0x7F) | 0x80);
@@ -75,6 +78,7 @@ public:
     explicit reader(std::string_view in) : in_(in) {}
     bool ok() const { return ok_; }
     bool done() const { return pos_ == in_.size(); }
+    bool at_end() const { return done(); }
 
     std::uint64_t varint() {
         std::uint64_t v = 0;
@@ -207,12 +211,26 @@ void fields(IO& io, Op& o) {
     } else if constexpr (std::is_same_v<T, ops::settings_set>) {
         io(o.title), io(o.question), io(o.vote_budget), io(o.anonymous), io(o.note_max_length),
             io(o.profiles);
+        // Added after the first records were written: older ones end here.
+        if (!io.at_end()) io(o.time_zone);
     } else if constexpr (std::is_same_v<T, ops::participant_join>) {
         io(o.participant), io(o.role), io(o.name), io(o.profile);
     } else if constexpr (std::is_same_v<T, ops::participant_rename>) {
         io(o.name), io(o.profile);
     } else if constexpr (std::is_same_v<T, ops::participant_leave>) {
         io(o.participant);
+    } else if constexpr (std::is_same_v<T, ops::note_restore>) {
+        io(o.note);
+    } else if constexpr (std::is_same_v<T, ops::theme_restore>) {
+        io(o.theme);
+    } else if constexpr (std::is_same_v<T, ops::action_add>) {
+        io(o.action), io(o.theme), io(o.what), io(o.who), io(o.when);
+    } else if constexpr (std::is_same_v<T, ops::action_edit>) {
+        io(o.action), io(o.what), io(o.who), io(o.when);
+    } else if constexpr (std::is_same_v<T, ops::action_delete>) {
+        io(o.action);
+    } else if constexpr (std::is_same_v<T, ops::attendance_set>) {
+        io(o.profile), io(o.count);
     } else {
         static_assert(sizeof(T) == 0, "every op kind lists its fields here");
     }

@@ -93,4 +93,19 @@ bool is_valid_id(std::string_view s) noexcept {
     return true;
 }
 
+bool is_time_zone_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() > max_time_zone_chars || s.front() == '/' || s.back() == '/') {
+        return false;
+    }
+    if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos) {
+        return false;
+    }
+    for (const char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '+' || c == '/';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 }  // namespace ruche::protocol::detail

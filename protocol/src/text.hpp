@@ -28,6 +28,11 @@ std::optional<rejection> check_text(std::string_view s, std::size_t max_chars, t
 // Ids are 1 to 64 characters of [A-Za-z0-9_-].
 bool is_valid_id(std::string_view s) noexcept;
 
+// An IANA time zone name by its shape ("Europe/Paris", "America/Argentina/
+// Buenos_Aires", "UTC", "Etc/GMT+1"): whether the zone exists is the server's
+// business, it has the database.
+bool is_time_zone_name(std::string_view s) noexcept;
+
 // A short, valid-UTF-8 prefix of client input for error details.
 std::string excerpt(std::string_view s);
 

@@ -132,7 +132,10 @@ http_response join_info(app& a, const http_request& request, const std::string& 
         res.set(http::field::retry_after, "60");
         return res;
     }
-    const auto code = normalize_join_code(typed);
+    // The code as typed, escapes undone ("YD7%2023Q" is "YD7 23Q"): the same
+    // normalisation as a hello's join_code.
+    const auto unescaped = percent_decode(typed);
+    const auto code = unescaped ? normalize_join_code(*unescaped) : std::nullopt;
     std::optional<std::string> session;
     if (code) session = a.rooms.session_by_join_code(*code);
     std::error_code ec;

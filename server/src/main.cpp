@@ -10,6 +10,7 @@
 
 #include "ruche/server/config.hpp"
 #include "ruche/server/server.hpp"
+#include "time_zone.hpp"
 
 using namespace ruche;
 
@@ -65,6 +66,20 @@ int main(int argc, char** argv) {
     cli.add_option("--sessions-per-hour", cfg.limits.sessions_per_hour,
                    "sessions one address may create (or import) per hour")
         ->envname("RUCHE_SESSIONS_PER_HOUR")
+        ->capture_default_str();
+    cli.add_option("--time-zone", cfg.time_zone,
+                   "IANA time zone given to new sessions, for the times in their minutes")
+        ->envname("RUCHE_TIME_ZONE")
+        ->check([](const std::string& name) {
+            return server::is_known_time_zone(name)
+                       ? std::string()
+                       : "unknown time zone " + name + " (e.g. Europe/Paris, America/Cayenne)";
+        })
+        ->capture_default_str();
+    cli.add_option("--anonymity-threshold", cfg.anonymity_threshold,
+                   "in anonymous sessions, exports name no profile fewer people than this had")
+        ->envname("RUCHE_ANONYMITY_THRESHOLD")
+        ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->envname("RUCHE_LOG_LEVEL")

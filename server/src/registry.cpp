@@ -62,15 +62,18 @@ std::error_code registry::create(const session_options& options, created_session
     new_identity(id, meta);
 
     // The first ops of every session: its settings, then its opening phase.
+    // The time zone is fixed now, so its minutes never change with the machine.
+    session_options fixed = options;
+    if (!fixed.settings.time_zone) fixed.settings.time_zone = app_.cfg.time_zone;
     protocol::board board;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const std::string server(protocol::system_author);
     std::vector<logged_op> first = {
-        {{1, now, server, options.settings}, {}},
+        {{1, now, server, fixed.settings}, {}},
         {{2, now, server,
-          protocol::ops::phase_set{options.private_writing ? protocol::phase::writing
+          protocol::ops::phase_set{fixed.private_writing ? protocol::phase::writing
                                                            : protocol::phase::reveal}},
          {}},
     };
@@ -122,11 +125,39 @@ std::shared_ptr<room> registry::room_for(const std::string& session_id, std::err
         spdlog::error("session {} cannot be loaded: {}", session_id, ec.message());
         return nullptr;
     }
+    if ((ec = reconcile_presence(session_id, board))) {
+        spdlog::error("session {} cannot record departures: {}", session_id, ec.message());
+        return nullptr;
+    }
     auto r = std::make_shared<room>(app_, session_id, std::move(board), *meta);
     rooms_[session_id] = r;
     app_.metrics.sessions_loaded.add(1);
-    r->start();
     return r;
+}
+
+std::error_code registry::reconcile_presence(const std::string& session_id,
+                                            protocol::board& board) {
+    // Nobody is connected to a session that is only now loaded: whoever the
+    // log says is present was there when the server stopped without saying
+    // goodbye (a crash, a kill -9). Their departure is logged before the room
+    // answers anyone, so no answer shows them present.
+    std::vector<logged_op> departures;
+    protocol::board after = board;
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    for (const auto& [id, p] : board.participants) {
+        if (!p.present) continue;
+        protocol::stamped_op s{after.seq + 1, std::max<std::int64_t>(now, after.updated_time),
+                               std::string(protocol::system_author),
+                               protocol::ops::participant_leave{id}};
+        if (!protocol::apply(after, s)) return storage::errc::corruption;
+        departures.push_back({std::move(s), {}});
+    }
+    if (departures.empty()) return {};
+    if (auto ec = app_.sessions.append(session_id, departures, after)) return ec;
+    board = std::move(after);
+    return {};
 }
 
 std::optional<std::string> registry::session_by_join_code(const std::string& canonical_code) const {

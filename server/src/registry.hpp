@@ -62,6 +62,8 @@ class registry {
   private:
     // Reserves a fresh session id and join code, and draws a facilitator token.
     void new_identity(std::string& id, session_meta& meta);
+    // Logs the departure of everyone the log leaves present.
+    std::error_code reconcile_presence(const std::string& session_id, protocol::board& board);
     std::error_code open_room(const std::string& id, protocol::board board,
                               const session_meta& meta);
 

@@ -4,13 +4,14 @@
 #include <zip.h>
 
 #include <charconv>
-#include <ctime>
 #include <fstream>
 
 #include "app.hpp"
+#include "file_name.hpp"
 #include "http_util.hpp"
 #include "room.hpp"
 #include "ruche/protocol/minutes.hpp"
+#include "time_zone.hpp"
 
 namespace ruche::server {
 
@@ -76,12 +77,43 @@ std::optional<protocol::catalog> load_catalog(const app& a, std::string_view lan
     return c;
 }
 
-// The server's local offset from UTC at `ms`, for times printed in the minutes.
-int utc_offset_minutes(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm local{};
-    if (!localtime_r(&t, &local)) return 0;
-    return static_cast<int>(local.tm_gmtoff / 60);
+// The time zone of a session's minutes: the one it was created with, or,
+// for sessions older than that, the server's.
+std::string session_time_zone(const app& a, const protocol::board& b) {
+    if (!b.settings.time_zone.empty() && is_known_time_zone(b.settings.time_zone)) {
+        return b.settings.time_zone;
+    }
+    return a.cfg.time_zone;
+}
+
+// A session's log and board as they may leave the server: in an anonymous
+// session, no name and no profile of a small group (see anonymized_log).
+struct shareable_session {
+    std::vector<protocol::stamped_op> log;
+    protocol::board board;
+};
+std::optional<shareable_session> read_shareable(app& a, const std::string& session_id) {
+    std::vector<protocol::stamped_op> log;
+    if (a.sessions.read_ops(session_id, log)) return std::nullopt;
+    auto board = fold(log);
+    if (!board) return std::nullopt;
+    if (!board->settings.anonymous) return shareable_session{std::move(log), std::move(*board)};
+    auto shared = protocol::anonymized_log(*board, log, a.cfg.anonymity_threshold);
+    auto shown = fold(shared);
+    if (!shown) return std::nullopt;
+    return shareable_session{std::move(shared), std::move(*shown)};
+}
+
+// "2026-11-25-atelier-isolement-compte-rendu" (fr) or "...-minutes" (en).
+std::pair<std::string, std::string> minutes_file_stems(const protocol::minutes& m,
+                                                       const protocol::minutes_options& o) {
+    const std::string date = protocol::iso_date(m.start_time, o.utc_offset_minutes);
+    const std::string what = o.lang == "en" ? "minutes" : "compte-rendu";
+    auto ascii = ascii_slug(m.title);
+    auto utf8 = utf8_slug(m.title);
+    if (ascii.empty()) ascii = o.lang == "en" ? "session" : "atelier";
+    if (utf8.empty()) utf8 = ascii;
+    return {date + "-" + ascii + "-" + what, date + "-" + utf8 + "-" + what};
 }
 
 // The OpenDocument package: "mimetype" first and stored, then the parts.
@@ -137,6 +169,11 @@ std::optional<std::string> zip_odt(const protocol::odt_parts& parts) {
 
 http_response session_state_at(app& a, const http_request& request, const std::string& session_id) {
     const auto target = request.target();
+    // Every state leaves as the shareable log folds it: the replay of an
+    // anonymous session ties no idea to a name or to a small group's profile.
+    const auto session = read_shareable(a, session_id);
+    if (!session) return storage_error(request);
+    const auto& log = session->log;
     std::uint64_t seq = 0;
     if (auto s = query_param(target, "seq")) {
         auto parsed = parse_int<std::uint64_t>(*s);
@@ -145,13 +182,14 @@ http_response session_state_at(app& a, const http_request& request, const std::s
                               "seq must be a positive integer");
         }
         seq = *parsed;
+        if (log.empty() || seq > log.back().seq)
+            return json_error(request, http::status::not_found, "out_of_range",
+                              "no op has this seq yet");
     } else if (auto t = query_param(target, "time")) {
         auto time = parse_int<std::int64_t>(*t);
         if (!time)
             return json_error(request, http::status::bad_request, "wrong_type",
                               "time must be milliseconds");
-        std::vector<protocol::stamped_op> log;
-        if (a.sessions.read_ops(session_id, log)) return storage_error(request);
         // The last op at or before that time; before the first op there is no state.
         for (const auto& op : log) {
             if (op.time > *time) break;
@@ -160,24 +198,13 @@ http_response session_state_at(app& a, const http_request& request, const std::s
         if (seq == 0)
             return json_error(request, http::status::not_found, "before_start",
                               "the session had not started");
-        const auto board = fold(log, seq);
-        if (!board) return storage_error(request);
-        return json_ok(request, protocol::to_json(*board));
     } else {
-        // No point in time: the board as it is now, in memory.
-        std::error_code ec;
-        auto r = a.rooms.room_for(session_id, ec);
-        if (!r) return storage_error(request);
-        return make_response(request, http::status::ok, "application/json", r->live_state());
+        // No point in time: the board as it is now.
+        return json_ok(request, protocol::to_json(session->board));
     }
-    std::uint64_t head = 0;
-    if (a.sessions.log().head(session_id, head)) return storage_error(request);
-    if (seq > head)
-        return json_error(request, http::status::not_found, "out_of_range",
-                          "no op has this seq yet");
-    protocol::board board;
-    if (a.sessions.load(session_id, board, seq)) return storage_error(request);
-    return json_ok(request, protocol::to_json(board));
+    const auto board = fold(log, seq);
+    if (!board) return storage_error(request);
+    return json_ok(request, protocol::to_json(*board));
 }
 
 http_response session_timeline(app& a, const http_request& request, const std::string& session_id) {
@@ -220,12 +247,6 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     const auto folded = fold(log);
     if (!folded) return storage_error(request);
     const protocol::board& board = *folded;
-    const std::string filename = "compte-rendu-" + session_id;
-    if (format == "json") {
-        auto res = json_ok(request, protocol::session_export(board, log));
-        res.set(http::field::content_disposition, "attachment; filename=\"" + filename + ".json\"");
-        return res;
-    }
     const auto words = load_catalog(a, lang);
     if (!words) {
         return json_error(request, http::status::internal_server_error, "catalog_missing",
@@ -234,10 +255,24 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     protocol::minutes_options options;
     options.text = &*words;
     options.lang = lang;
-    options.utc_offset_minutes = utc_offset_minutes(log.empty() ? 0 : log.front().time);
-    const auto minutes = protocol::build_minutes(board, log);
+    options.time_zone = session_time_zone(a, board);
+    const auto minutes = protocol::build_minutes(board, log, a.cfg.anonymity_threshold);
+    options.utc_offset_minutes = utc_offset_minutes(options.time_zone, minutes.start_time).value_or(0);
+    const auto [ascii_name, utf8_name] = minutes_file_stems(minutes, options);
+    const auto attachment = [&](std::string_view ext) {
+        return content_disposition(ascii_name + "." + std::string(ext),
+                                   utf8_name + "." + std::string(ext));
+    };
     std::string body;
     std::string_view type;
+    if (format == "json") {
+        // The backup: the whole log, but of an anonymous session only what may leave.
+        const auto session = read_shareable(a, session_id);
+        if (!session) return storage_error(request);
+        auto res = json_ok(request, protocol::session_export(session->board, session->log));
+        res.set(http::field::content_disposition, attachment("json"));
+        return res;
+    }
     if (format == "html") {
         body = protocol::minutes_html(minutes, options);
         type = "text/html; charset=utf-8";
@@ -268,10 +303,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
                 "'none'");
     }
     // The HTML is shown in the browser (to print it); the others are files.
-    if (format != "html") {
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"" + filename + "." + std::string(format) + "\"");
-    }
+    if (format != "html") res.set(http::field::content_disposition, attachment(format));
     return res;
 }
 

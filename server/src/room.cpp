@@ -69,21 +69,6 @@ std::int64_t room::now_ms() const {
     return std::max<std::int64_t>(now, board_.updated_time);
 }
 
-void room::start() {
-    net::post(strand_, [self = shared_from_this()] {
-        // Nobody is connected to a room that was just loaded: whoever the log
-        // says is present was there when the server stopped without saying goodbye.
-        for (const auto& [id, p] : self->board_.participants) {
-            if (p.present) {
-                self->enqueue({{},
-                               std::string(protocol::system_author),
-                               {},
-                               protocol::ops::participant_leave{id}});
-            }
-        }
-    });
-}
-
 void room::join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator) {
     net::post(strand_, [self = shared_from_this(), conn = std::move(conn), hello = std::move(hello),
                         facilitator] { self->on_join(conn, hello, facilitator); });
@@ -130,7 +115,15 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
     std::string participant;
     std::string token;
     if (facilitator) {
-        participant = "f1";
+        // A seat token takes a facilitator back to their seat; an unknown one
+        // is no reason to refuse someone who holds the facilitator token.
+        if (hello.participant_token) {
+            if (auto it = meta_.facilitator_seats.find(*hello.participant_token);
+                it != meta_.facilitator_seats.end()) {
+                participant = it->second;
+                token = it->first;
+            }
+        }
     } else if (hello.participant_token) {
         auto it = meta_.participant_tokens.find(*hello.participant_token);
         if (it == meta_.participant_tokens.end()) {
@@ -143,12 +136,25 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         return refuse(
             {errc::profile_not_offered, std::string(protocol::to_string(*hello.profile))});
     }
+    if (participant.empty() && !facilitator && board_.phase == protocol::phase::closed) {
+        // Too late to take part: they see the results, are not counted and
+        // may change nothing.
+        members_.push_back({conn, conn.get(), {}, false});
+        conn->send(shared_text(viewer_welcome()));
+        conn->joined({});
+        return;
+    }
     if (participant.empty()) {
-        // A new participant: their token must be durable before they are welcomed.
+        // A new seat: its token must be durable before it is handed out.
         session_meta next = meta_;
-        participant = "p" + std::to_string(next.next_participant++);
         token = random_token();
-        next.participant_tokens[token] = participant;
+        if (facilitator) {
+            participant = "f" + std::to_string(next.next_facilitator++);
+            next.facilitator_seats[token] = participant;
+        } else {
+            participant = "p" + std::to_string(next.next_participant++);
+            next.participant_tokens[token] = participant;
+        }
         if (auto ec = app_.sessions.log().put_metadata(id_, next.serialize())) {
             spdlog::error("session {}: cannot store a participant: {}", id_, ec.message());
             return refuse({errc::storage_unavailable, {}});
@@ -183,6 +189,15 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
     }
 }
 
+std::string room::viewer_welcome() const {
+    return protocol::json{{"type", "welcome"},
+                          {"session_id", id_},
+                          {"role", "viewer"},
+                          {"seq", board_.seq},
+                          {"state", protocol::project(board_, {})}}
+        .dump();
+}
+
 std::string room::welcome(const std::string& participant, const std::string& token,
                           bool facilitator, std::optional<std::uint64_t> resume_after) const {
     protocol::json w = {{"type", "welcome"},
@@ -200,7 +215,7 @@ std::string room::welcome(const std::string& participant, const std::string& tok
         for (const auto& e : recent_) {
             if (e.op.seq <= *resume_after) continue;
             if (facilitator) {
-                events.push_back(protocol::encode_stamped(e.op));
+                events.push_back(protocol::facilitator_event(board_, e.op, e.audience));
             } else if (auto view = protocol::project_event(board_, e.op, e.audience, participant)) {
                 // Projected against the current board: a resync event carries today's state.
                 events.push_back(std::move(*view));
@@ -222,6 +237,10 @@ void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id,
         conn->send(shared_text(protocol::error_message({errc::hello_required, {}}, op_id)));
         return;
     }
+    if (it->participant.empty()) {  // a viewer of a closed session
+        conn->send(shared_text(protocol::error_message({errc::session_closed, {}}, op_id)));
+        return;
+    }
     enqueue({conn, it->participant, std::move(op_id), std::move(op)});
 }
 
@@ -231,7 +250,7 @@ void room::on_leave(const std::shared_ptr<ws_session>& conn) {
     if (it == members_.end()) return;
     const std::string participant = it->participant;
     members_.erase(it);
-    if (!connected(participant)) {
+    if (!participant.empty() && !connected(participant)) {
         enqueue({{},
                  std::string(protocol::system_author),
                  {},
@@ -243,7 +262,9 @@ void room::on_close_all(std::uint16_t code, const std::string& reason, bool reco
     if (record_departures) {
         // One departure per person, however many connections they had, unless already queued.
         std::set<std::string> leaving;
-        for (const auto& m : members_) leaving.insert(m.participant);
+        for (const auto& m : members_) {
+            if (!m.participant.empty()) leaving.insert(m.participant);
+        }
         for (const auto& p : pending_) {
             if (const auto* leave = std::get_if<protocol::ops::participant_leave>(&p.op)) {
                 leaving.erase(leave->participant);
@@ -317,11 +338,7 @@ void room::flush() {
             }
         }
         protocol::stamped_op s{board_.seq + 1, now_ms(), p.by, std::move(p.op)};
-        if (auto* add = std::get_if<protocol::ops::note_add>(&s.op))
-            add->note = "n" + std::to_string(s.seq);
-        if (auto* create = std::get_if<protocol::ops::theme_create>(&s.op)) {
-            create->theme = "t" + std::to_string(s.seq);
-        }
+        stamp(s);
         auto outcome = protocol::apply(board_, s);
         if (!outcome) {
             app_.metrics.ops_rejected_total.inc();
@@ -379,6 +396,19 @@ void room::flush() {
     update_summary();
 }
 
+void room::stamp(protocol::stamped_op& s) const {
+    const auto seq = std::to_string(s.seq);
+    if (auto* add = std::get_if<protocol::ops::note_add>(&s.op)) {
+        add->note = "n" + seq;
+        if (add->place) {
+            add->at = protocol::free_spot(board_);
+            add->place = false;
+        }
+    }
+    if (auto* create = std::get_if<protocol::ops::theme_create>(&s.op)) create->theme = "t" + seq;
+    if (auto* action = std::get_if<protocol::ops::action_add>(&s.op)) action->action = "a" + seq;
+}
+
 void room::broadcast(const past_event& e) {
     // One serialisation per view: facilitators, the author, everyone else.
     // Only a resync (state attached) is serialised per participant.
@@ -402,7 +432,8 @@ void room::broadcast(const past_event& e) {
             continue;
         }
         auto view = m.facilitator
-                        ? std::optional<protocol::json>(protocol::encode_stamped(e.op))
+                        ? std::optional<protocol::json>(
+                              protocol::facilitator_event(board_, e.op, e.audience))
                         : protocol::project_event(board_, e.op, e.audience, m.participant);
         if (!view) continue;
         auto text = shared_text(protocol::event_message(std::move(*view)));

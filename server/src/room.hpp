@@ -48,7 +48,6 @@ class room : public std::enable_shared_from_this<room> {
     std::string live_state() const;
 
     // Thread-safe: each posts its work onto the room's strand.
-    void start();  // reconciles presence left over by a crash
     void join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator);
     void submit(std::shared_ptr<ws_session> conn, std::string op_id, protocol::op op);
     void leave(std::shared_ptr<ws_session> conn);
@@ -62,7 +61,7 @@ class room : public std::enable_shared_from_this<room> {
     struct member {
         std::weak_ptr<ws_session> conn;
         const ws_session* key;
-        std::string participant;
+        std::string participant;  // "" for a viewer of a closed session
         bool facilitator;
     };
     struct pending_op {
@@ -85,6 +84,9 @@ class room : public std::enable_shared_from_this<room> {
     void enqueue(pending_op op);
     void flush();
     void broadcast(const past_event& e);
+    // Server-assigned parts of an op: ids, and a spot for a note given none.
+    void stamp(protocol::stamped_op& s) const;
+    std::string viewer_welcome() const;
     std::string welcome(const std::string& participant, const std::string& token, bool facilitator,
                         std::optional<std::uint64_t> resume_after) const;
     bool connected(const std::string& participant) const;

@@ -10,7 +10,9 @@ std::string session_meta::serialize() const {
     return json{{"join_code", join_code},
                 {"facilitator_token", facilitator_token},
                 {"participant_tokens", participant_tokens},
-                {"next_participant", next_participant}}
+                {"next_participant", next_participant},
+                {"facilitator_seats", facilitator_seats},
+                {"next_facilitator", next_facilitator}}
         .dump();
 }
 
@@ -23,6 +25,9 @@ std::optional<session_meta> session_meta::parse(std::string_view bytes) {
         m.facilitator_token = j.at("facilitator_token").get<std::string>();
         m.participant_tokens = j.at("participant_tokens").get<std::map<std::string, std::string>>();
         m.next_participant = j.at("next_participant").get<std::uint64_t>();
+        // Absent from sessions created before co-hosts had seats of their own.
+        m.facilitator_seats = j.value("facilitator_seats", std::map<std::string, std::string>{});
+        m.next_facilitator = j.value("next_facilitator", std::uint64_t{1});
         return m;
     } catch (const json::exception&) {
         return std::nullopt;

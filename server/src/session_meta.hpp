@@ -16,6 +16,12 @@ struct session_meta {
     std::string facilitator_token;                          // 192 bits, base64url
     std::map<std::string, std::string> participant_tokens;  // token -> participant id
     std::uint64_t next_participant = 1;
+    // Each facilitator connection is a seat of its own ("f1", "f2"...): a
+    // co-host is not the same person. The seat token, given in the welcome,
+    // takes a reconnecting facilitator back to their seat; it is worth
+    // nothing without the facilitator token.
+    std::map<std::string, std::string> facilitator_seats;  // token -> facilitator id
+    std::uint64_t next_facilitator = 1;
 
     std::string serialize() const;
     static std::optional<session_meta> parse(std::string_view bytes);

@@ -44,6 +44,15 @@ int hex_value(char c) {
     return -1;
 }
 
+// True when `inner` is `outer` or below it, comparing whole path components
+// (so that "/srv/web-old" is not taken to be inside "/srv/web").
+bool is_within(const fs::path& outer, const fs::path& inner) {
+    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first ==
+           outer.end();
+}
+
+}  // namespace
+
 // Percent-decodes a path; nullopt on a malformed escape or a NUL byte.
 // '+' stays '+': it means space only in form bodies, not in paths.
 std::optional<std::string> percent_decode(std::string_view in) {
@@ -64,15 +73,6 @@ std::optional<std::string> percent_decode(std::string_view in) {
     }
     return out;
 }
-
-// True when `inner` is `outer` or below it, comparing whole path components
-// (so that "/srv/web-old" is not taken to be inside "/srv/web").
-bool is_within(const fs::path& outer, const fs::path& inner) {
-    return std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end()).first ==
-           outer.end();
-}
-
-}  // namespace
 
 std::string_view mime_type(std::string_view path) {
     const auto slash = path.find_last_of('/');

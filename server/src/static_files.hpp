@@ -7,6 +7,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ruche::server {
@@ -14,6 +15,10 @@ namespace ruche::server {
 // Content-Type for a file name, by extension (case-insensitive);
 // "application/octet-stream" when the extension is unknown.
 std::string_view mime_type(std::string_view path);
+
+// Percent-decodes a path or one of its segments; nullopt on a malformed
+// escape or a NUL byte. '+' stays '+' (it means space only in form bodies).
+std::optional<std::string> percent_decode(std::string_view in);
 
 // The regular file under `root` that a request target names, or nullopt.
 // The query and fragment are ignored; the path is percent-decoded; "/" and

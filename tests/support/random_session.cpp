@@ -52,6 +52,12 @@ std::string random_session::pick_note(const board& b) {
                    std::uniform_int_distribution<std::size_t>(0, b.notes.size() - 1)(rng_));
 }
 
+template <typename Map>
+std::string random_session::pick_key(const Map& m, const char* missing) {
+    if (m.empty() || std::bernoulli_distribution(0.03)(rng_)) return missing;
+    return nth_key(m, std::uniform_int_distribution<std::size_t>(0, m.size() - 1)(rng_));
+}
+
 std::string random_session::pick_theme(const board& b) {
     if (b.themes.empty() || std::bernoulli_distribution(0.03)(rng_)) return "t999999";
     return nth_key(b.themes,
@@ -75,7 +81,7 @@ op random_session::pick_op(const board& b, const std::string& actor) {
         return {vote_target::kind_t::theme, pick_theme(b)};
     };
     if (roll < 22)
-        return ops::note_add{"n" + id, text(), c, {coord(rng_), coord(rng_)}, std::nullopt};
+        return ops::note_add{"n" + id, text(), c, {coord(rng_), coord(rng_)}, std::nullopt, false};
     if (roll < 26) return ops::note_edit{pick_note(b), text() + " (précisé)"};
     if (roll < 38) return ops::note_move{pick_note(b), {coord(rng_), coord(rng_)}};
     if (roll < 40) return ops::note_color{pick_note(b), c};
@@ -110,12 +116,24 @@ op random_session::pick_op(const board& b, const std::string& actor) {
                                  std::uniform_int_distribution<std::uint32_t>(1, 8)(rng_),
                                  std::bernoulli_distribution(0.5)(rng_),
                                  std::nullopt,
+                                 std::nullopt,
                                  std::nullopt};
     }
     if (roll < 88) return ops::participant_rename{"Personne " + actor, prof};
     const auto who =
         people_[std::uniform_int_distribution<std::size_t>(1, people_.size() - 1)(rng_)];
-    if (roll < 94) return ops::participant_join{who, role::participant, "", prof};
+    if (roll < 91) return ops::participant_join{who, role::participant, "", prof};
+    if (roll < 92) return ops::note_restore{pick_key(b.deleted_notes, "n999999")};
+    if (roll < 93) {
+        if (std::bernoulli_distribution(0.5)(rng_)) return ops::theme_restore{pick_key(b.deleted_themes, "t999999")};
+        return ops::attendance_set{prof, std::uniform_int_distribution<std::uint32_t>(0, 4)(rng_)};
+    }
+    if (roll < 94) {
+        const int which = std::uniform_int_distribution<int>(0, 2)(rng_);
+        if (which == 0) return ops::action_add{"a" + id, pick_theme(b), text(), "Le CCAS", "juin"};
+        if (which == 1) return ops::action_edit{pick_key(b.actions, "a999999"), text(), "", "2027"};
+        return ops::action_delete{pick_key(b.actions, "a999999")};
+    }
     return ops::participant_leave{who};
 }
 

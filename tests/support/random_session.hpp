@@ -25,6 +25,8 @@ class random_session {
     std::string pick_actor();
     std::string pick_note(const protocol::board& b);
     std::string pick_theme(const protocol::board& b);
+    template <typename Map>
+    std::string pick_key(const Map& m, const char* missing);
     std::string text();
 
     std::mt19937 rng_;

@@ -57,6 +57,31 @@ struct theme {
     bool operator==(const theme&) const = default;
 };
 
+// A deleted note or theme waits in the bin until it is restored, so a
+// facilitator's mistake can be undone. The minutes ignore the bin.
+struct deleted_note {
+    protocol::note note;
+    std::uint64_t deleted_seq = 0;
+    bool operator==(const deleted_note&) const = default;
+};
+struct deleted_theme {
+    protocol::theme theme;
+    std::vector<std::string> notes;  // the notes it held when it was deleted
+    std::uint64_t deleted_seq = 0;
+    bool operator==(const deleted_theme&) const = default;
+};
+
+// One line of a theme's action plan.
+struct action {
+    std::string id;
+    std::string theme;
+    std::string what;
+    std::string who;
+    std::string when;
+    std::uint64_t created_seq = 0;
+    bool operator==(const action&) const = default;
+};
+
 struct participant {
     std::string id;
     protocol::role role = role::participant;
@@ -74,6 +99,9 @@ struct settings {
     bool anonymous = true;
     std::uint32_t note_max_length = 500;
     std::vector<protocol::profile> profiles{std::begin(all_profiles), std::end(all_profiles)};
+    // The session's time zone, fixed at creation so the minutes' times never
+    // depend on the machine; "" for sessions created before it existed.
+    std::string time_zone;
     bool operator==(const settings&) const = default;
 };
 
@@ -102,6 +130,12 @@ struct board {
     std::map<std::string, theme> themes;
     std::map<std::string, participant> participants;
     std::vector<phase_change> phases;
+    std::map<std::string, deleted_note> deleted_notes;
+    std::map<std::string, deleted_theme> deleted_themes;
+    std::map<std::string, action> actions;
+    // People who took part without a phone, per profile (their notes are
+    // written by the facilitator).
+    std::map<protocol::profile, std::uint32_t> scribe_attendance;
     // Derived, not serialised: each voter's dots on the board, kept by
     // `apply` and rebuilt when a state is read back, so checking the vote
     // budget does not walk every note.
@@ -117,11 +151,22 @@ struct audience {
     // What participants may see changed as a whole (leaving private writing,
     // switching anonymity): they need a fresh projected state.
     bool resync = false;
+    // Facilitators need the fresh state too (a restore brings back what
+    // their clients had put away).
+    bool resync_facilitators = false;
 };
 
 // Applies one stamped op. On success the board changes and the audience of
 // the event is returned; on rejection the board is left untouched.
 result<audience> apply(board& b, const stamped_op& s);
+
+// Where the server puts a note whose author gave no position: the first
+// cell of a grid left of the themes that no note outside a theme occupies,
+// so notes never land on one another by chance.
+inline constexpr std::int32_t spot_width = 300;
+inline constexpr std::int32_t spot_height = 260;
+inline constexpr std::int32_t spot_columns = 4;
+point free_spot(const board& b);
 
 // The id and role of the person looking, for projections.
 bool is_facilitator(const board& b, std::string_view viewer);
@@ -140,5 +185,8 @@ json project(const board& b, std::string_view viewer);
 // board once the op is applied and `who` what `apply` returned for it.
 std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
                                   std::string_view viewer);
+// The event as every facilitator sees it, whether or not their own join is on
+// the board yet.
+json facilitator_event(const board& after, const stamped_op& s, const audience& who);
 
 }  // namespace ruche::protocol

@@ -54,6 +54,9 @@ enum class errc {
     too_many_attempts,
     rate_limited,
     storage_unavailable,
+    // Added later; codes keep their numbers, so new ones go last.
+    unknown_action,
+    not_deleted,
 };
 
 const std::error_category& protocol_category() noexcept;

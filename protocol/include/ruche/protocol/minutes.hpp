@@ -35,7 +35,12 @@ struct minutes_options {
     std::string lang = "fr";        // "fr" or "en": also drives date/number formatting
     int utc_offset_minutes = 60;    // local offset at the session's start (Europe/Paris: 60 or 120)
     std::size_t top_ideas = 5;
+    std::string time_zone;  // the zone's IANA name, shown in the minutes ("": not shown)
 };
+
+// In an anonymous session no export ties an idea to a profile that fewer
+// people than this had (k-anonymity); servers may choose another value.
+inline constexpr std::uint32_t default_anonymity_threshold = 3;
 
 // How many of something per profile; no profile means "not given".
 struct profile_count {
@@ -57,14 +62,23 @@ struct minutes_note {
     std::vector<std::string> other_wordings;
     // Who wrote it, one count per wording: the profile given to a note the
     // facilitator wrote on someone's behalf, otherwise its author's profile.
+    // In anonymous sessions, only profiles at least `anonymity_threshold`
+    // people had; the theme's "regards croisés" still count every wording.
     std::vector<profile_count> profiles;
     std::optional<std::string> theme_title;  // nullopt: outside any theme
     std::uint64_t created_seq = 0;           // ties are broken by creation order
     bool operator==(const minutes_note&) const = default;
 };
 
+// One line of a theme's action plan.
+struct minutes_action {
+    std::string what, who, when;
+    bool operator==(const minutes_action&) const = default;
+};
+
 struct minutes_theme {
     std::string title;
+    std::vector<minutes_action> actions;  // in the order they were written
     std::string synthesis;                // the facilitator's, "" when none was written
     std::uint32_t score = 0;              // dots on the theme plus dots on its notes
     std::uint32_t own_votes = 0;          // dots on the theme itself
@@ -101,10 +115,14 @@ struct minutes {
     std::uint32_t vote_budget = 0;
     // Participants (role participant) per profile: the six profiles in their
     // canonical order, then "not given"; only the profiles someone had.
+    // People without a phone that the facilitator counted are included.
     std::vector<profile_count> attendance;
     std::uint32_t participant_count = 0;
+    std::uint32_t without_phone = 0;  // of which counted by the facilitator
     // Empty in anonymous sessions. In order of arrival.
     std::vector<minutes_person> participants;
+    // Every facilitator (co-hosts too), named even in anonymous sessions:
+    // they ran the meeting, they did not give ideas anonymously.
     std::vector<minutes_person> facilitators;
     std::vector<minutes_phase> phases;
     std::vector<minutes_theme> themes;       // ranked by score, ties by creation order
@@ -116,7 +134,21 @@ struct minutes {
 };
 
 // Builds the minutes from the final state and the log that folds into it.
-minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log);
+minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log,
+                      std::uint32_t anonymity_threshold = default_anonymity_threshold);
+
+// How many people had each profile: participants who joined with it, plus
+// the people without a phone the facilitator counted.
+std::map<protocol::profile, std::uint32_t> profile_headcount(const board& b);
+
+// The log of an anonymous session as it may leave the server (export,
+// replay): no participant's name, no facilitator's profile, and no profile
+// that fewer than `anonymity_threshold` people had, on participants or on
+// notes written for someone. Facilitators keep their names, as in the minutes. Ids, texts and votes stay, so it still folds into a board; the
+// board it folds into is the one to show. A session that is not anonymous
+// is returned as it is.
+std::vector<stamped_op> anonymized_log(const board& final_state, const std::vector<stamped_op>& log,
+                                       std::uint32_t anonymity_threshold);
 
 // The first `options.top_ideas` ideas that received at least one dot.
 std::vector<minutes_note> top_ideas(const minutes& m, const minutes_options& options);

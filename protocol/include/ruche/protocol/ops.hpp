@@ -49,6 +49,10 @@ inline constexpr std::size_t max_synthesis_chars = 10000;
 inline constexpr std::size_t max_id_chars = 64;
 inline constexpr std::uint32_t max_vote_budget = 100;
 inline constexpr std::uint32_t max_timer_seconds = 24 * 3600;
+inline constexpr std::size_t max_action_chars = 300;
+inline constexpr std::size_t max_action_detail_chars = 200;
+inline constexpr std::size_t max_time_zone_chars = 64;
+inline constexpr std::uint32_t max_scribe_attendance = 1000;
 
 // The author of server-emitted operations (presence, session set-up).
 inline constexpr std::string_view system_author = "server";
@@ -75,6 +79,9 @@ struct note_add {
     point at;
     // Facilitator only: a note written on behalf of someone without a phone.
     std::optional<protocol::profile> profile;
+    // The client sent no position: the server picks a free spot
+    // (`free_spot`) and clears this before the op is applied or logged.
+    bool place = false;
     bool operator==(const note_add&) const = default;
 };
 struct note_edit {
@@ -95,6 +102,11 @@ struct note_color {
 struct note_delete {
     std::string note;
     bool operator==(const note_delete&) const = default;
+};
+// Takes a deleted note out of the bin.
+struct note_restore {
+    std::string note;
+    bool operator==(const note_restore&) const = default;
 };
 // `note` disappears into `into`, which keeps every author and every vote.
 struct note_merge {
@@ -128,11 +140,41 @@ struct theme_delete {
     std::string theme;
     bool operator==(const theme_delete&) const = default;
 };
+struct theme_restore {
+    std::string theme;
+    bool operator==(const theme_restore&) const = default;
+};
 // The facilitator's synthesis of a theme, for the minutes.
 struct theme_synthesis {
     std::string theme;
     std::string text;
     bool operator==(const theme_synthesis&) const = default;
+};
+// One line of a theme's action plan: what is to be done, by whom, by when.
+struct action_add {
+    std::string action;  // assigned by the server
+    std::string theme;
+    std::string what;
+    std::string who;
+    std::string when;
+    bool operator==(const action_add&) const = default;
+};
+struct action_edit {
+    std::string action;
+    std::string what;
+    std::string who;
+    std::string when;
+    bool operator==(const action_edit&) const = default;
+};
+struct action_delete {
+    std::string action;
+    bool operator==(const action_delete&) const = default;
+};
+// How many people of a profile took part without a phone (scribe mode).
+struct attendance_set {
+    protocol::profile profile = profile::habitant;
+    std::uint32_t count = 0;
+    bool operator==(const attendance_set&) const = default;
 };
 struct vote_add {
     vote_target target;
@@ -165,6 +207,7 @@ struct settings_set {
     std::optional<bool> anonymous;
     std::optional<std::uint32_t> note_max_length;
     std::optional<std::vector<protocol::profile>> profiles;
+    std::optional<std::string> time_zone;  // IANA name, e.g. "Europe/Paris"
     bool operator==(const settings_set&) const = default;
 };
 // Presence: emitted by the server when a connection says hello / goes away.
@@ -193,7 +236,9 @@ using op = std::variant<ops::note_add, ops::note_edit, ops::note_move, ops::note
                         ops::theme_rename, ops::theme_move, ops::theme_delete, ops::theme_synthesis,
                         ops::vote_add, ops::vote_remove, ops::phase_set, ops::board_lock,
                         ops::timer_start, ops::timer_stop, ops::settings_set, ops::participant_join,
-                        ops::participant_rename, ops::participant_leave>;
+                        ops::participant_rename, ops::participant_leave, ops::note_restore,
+                        ops::theme_restore, ops::action_add, ops::action_edit, ops::action_delete,
+                        ops::attendance_set>;
 
 // The wire name of an op, e.g. "note.add".
 std::string_view kind_name(const op& o) noexcept;

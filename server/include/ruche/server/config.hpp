@@ -39,6 +39,11 @@ struct config {
     std::vector<std::string> allowed_origins;  // besides the public URL's and same-host
     std::uint64_t checkpoint_every = 1000;
     unsigned threads = 0;  // 0: one per core
+    // Given to each new session and kept with it: its minutes' times.
+    std::string time_zone = "Europe/Paris";
+    // In anonymous sessions no export ties an idea to a profile fewer people
+    // than this had (k-anonymity).
+    std::uint32_t anonymity_threshold = 3;
     struct limits limits;
 };
 
