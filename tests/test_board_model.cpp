@@ -346,3 +346,130 @@ TEST_CASE("nobody can join under the server's name") {
         ops::participant_join{std::string(system_author), role::facilitator, "", std::nullopt},
         errc::invalid_id);
 }
+
+TEST_CASE("a deleted note waits in the bin and comes back as it was, dots within budgets") {
+    session s;
+    s.note("p1", "n5", "Un café des aidants");
+    s.ok("f1", ops::theme_create{"t6", "Rencontres", {0, 0}});
+    s.ok("f1", ops::note_group{"n5", std::string("t6")});
+    s.to_phase(phase::voting);
+    s.ok("p1", ops::vote_add{on_note("n5")});
+    s.ok("p2", ops::vote_add{on_note("n5")});
+    // Participants delete only their own; the facilitator may delete any.
+    s.refused("p2", ops::note_delete{"n5"}, errc::not_author);
+    s.ok("f1", ops::note_delete{"n5"});
+    CHECK_FALSE(s.b.notes.count("n5"));
+    REQUIRE(s.b.deleted_notes.count("n5"));
+    CHECK(s.b.dots_used.empty());  // the dots went back to their voters
+    // p2 spends both dots elsewhere meanwhile; p1 spends none.
+    s.note("p2", "n9", "Un minibus");
+    s.ok("p2", ops::vote_add{on_note("n9")});
+    s.ok("p2", ops::vote_add{on_note("n9")});
+
+    s.refused("p1", ops::note_restore{"n5"}, errc::facilitator_only);
+    s.refused("f1", ops::note_restore{"n9"}, errc::not_deleted);
+    s.refused("f1", ops::note_restore{"n404"}, errc::unknown_note);
+    auto who = s.as("f1", ops::note_restore{"n5"});
+    REQUIRE(who.ok());
+    CHECK(who->resync);
+    CHECK(who->resync_facilitators);
+    const note& back = s.b.notes.at("n5");
+    CHECK(back.text == "Un café des aidants");
+    CHECK(back.theme == std::optional<std::string>("t6"));
+    // p1's dot comes back; p2 has no budget left for theirs.
+    CHECK(back.votes == vote_tally{{"p1", 1}});
+    CHECK(s.b.dots_used.at("p1") == 1);
+    CHECK(s.b.dots_used.at("p2") == 2);
+    CHECK(s.b.deleted_notes.empty());
+}
+
+TEST_CASE("a deleted theme comes back with the notes that were still free") {
+    session s;
+    s.note("p1", "n5", "Un café des aidants");
+    s.note("p1", "n6", "Des repas partagés");
+    s.ok("f1", ops::theme_create{"t7", "Rencontres", {0, 0}});
+    s.ok("f1", ops::theme_create{"t8", "Autre", {0, 0}});
+    s.ok("f1", ops::note_group{"n5", std::string("t7")});
+    s.ok("f1", ops::note_group{"n6", std::string("t7")});
+    s.ok("f1", ops::action_add{"a20", "t7", "Ouvrir un café", "CCAS", "juin"});
+    s.ok("f1", ops::theme_delete{"t7"});
+    CHECK_FALSE(s.b.notes.at("n5").theme);
+    REQUIRE(s.b.deleted_themes.count("t7"));
+    CHECK(s.b.deleted_themes.at("t7").notes == std::vector<std::string>{"n5", "n6"});
+    s.ok("f1", ops::note_group{"n6", std::string("t8")});  // it found another theme since
+    s.refused("f1", ops::theme_restore{"t8"}, errc::not_deleted);
+    s.ok("f1", ops::theme_restore{"t7"});
+    CHECK(s.b.notes.at("n5").theme == std::optional<std::string>("t7"));
+    CHECK(s.b.notes.at("n6").theme == std::optional<std::string>("t8"));
+    CHECK(s.b.actions.at("a20").theme == "t7");
+    // The canonical state reads back, bin and all.
+    s.ok("f1", ops::note_delete{"n6"});
+    s.ok("f1", ops::theme_delete{"t8"});
+    auto again = board_from_json(to_json(s.b));
+    REQUIRE(again.ok());
+    CHECK(*again == s.b);
+    // Participants never see the bin.
+    const json seen = project(s.b, "p1");
+    CHECK(seen["deleted_notes"].empty());
+    CHECK(seen["deleted_themes"].empty());
+    CHECK_FALSE(project(s.b, "f1")["deleted_notes"].empty());
+}
+
+TEST_CASE("action plans and scribe attendance are the facilitator's, also once closed") {
+    session s;
+    s.ok("f1", ops::theme_create{"t5", "Se déplacer", {0, 0}});
+    s.refused("p1", ops::action_add{"a6", "t5", "Un minibus", "", ""}, errc::facilitator_only);
+    s.refused("f1", ops::action_add{"a6", "t404", "Un minibus", "", ""}, errc::unknown_theme);
+    s.ok("f1", ops::action_add{"a6", "t5", "Un minibus", "", ""});
+    s.refused("f1", ops::action_add{"a6", "t5", "Doublon", "", ""}, errc::duplicate_id);
+    s.to_phase(phase::closed);
+    s.ok("f1", ops::action_edit{"a6", "Un minibus solidaire", "Le CCAS", "avant l'été"});
+    CHECK(s.b.actions.at("a6") == action{"a6", "t5", "Un minibus solidaire", "Le CCAS", "avant l'été", 6});
+    s.refused("f1", ops::action_edit{"a404", "x", "", ""}, errc::unknown_action);
+    s.ok("f1", ops::attendance_set{profile::elu, 2});
+    s.ok("f1", ops::attendance_set{profile::habitant, 3});
+    s.ok("f1", ops::attendance_set{profile::habitant, 0});
+    CHECK(s.b.scribe_attendance == std::map<profile, std::uint32_t>{{profile::elu, 2}});
+    s.refused("p1", ops::attendance_set{profile::elu, 1}, errc::facilitator_only);
+    s.ok("f1", ops::action_delete{"a6"});
+    CHECK(s.b.actions.empty());
+    s.refused("f1", ops::action_delete{"a6"}, errc::unknown_action);
+}
+
+TEST_CASE("a profile the session does not offer cannot be counted") {
+    session s;
+    s.server(ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                               std::vector<profile>{profile::habitant}, std::nullopt});
+    s.refused("f1", ops::attendance_set{profile::elu, 1}, errc::profile_not_offered);
+}
+
+TEST_CASE("closing the session stops its timer") {
+    session s;
+    s.ok("f1", ops::timer_start{600});
+    REQUIRE(s.b.timer);
+    s.to_phase(phase::closed);
+    CHECK_FALSE(s.b.timer);
+}
+
+TEST_CASE("free spots: a grid left of the themes, first free cell first") {
+    session s;
+    CHECK(free_spot(s.b) == point{0, 0});
+    s.ok("p1", ops::note_add{"n5", "a", color::yellow, free_spot(s.b), std::nullopt, false});
+    CHECK(free_spot(s.b) == point{spot_width, 0});
+    for (int i = 0; i < spot_columns - 1; ++i) {
+        s.ok("p1", ops::note_add{"m" + std::to_string(i), "b", color::yellow, free_spot(s.b),
+                                 std::nullopt, false});
+    }
+    CHECK(free_spot(s.b) == point{0, spot_height});
+    // A note moved away frees its cell; a note in a theme takes none.
+    s.to_phase(phase::reveal);
+    s.ok("f1", ops::note_move{"n5", {5000, 5000}});
+    CHECK(free_spot(s.b) == point{0, 0});
+    s.ok("f1", ops::note_move{"n5", {10, 20}});
+    s.ok("f1", ops::theme_create{"t1", "T", {1500, 0}});
+    s.ok("f1", ops::note_group{"n5", std::string("t1")});
+    CHECK(free_spot(s.b) == point{0, 0});
+    // An op still asking for a spot is incomplete: the server fills it in.
+    s.refused("p1", ops::note_add{"n9", "c", color::yellow, {}, std::nullopt, true},
+              errc::missing_field);
+}

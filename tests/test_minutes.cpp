@@ -929,3 +929,145 @@ TEST_CASE("an empty board still has minutes") {
     CHECK(contains(md, "Aucune gommette n'a été posée."));
     CHECK(contains(md, "Aucun·e participant·e ne s'est connecté·e."));
 }
+
+TEST_CASE("people without a phone count in attendance; every facilitator is named") {
+    auto s = fixture();
+    const auto before = build_minutes(s.state, s.log);
+    append(s, "server", ops::participant_join{"f2", role::facilitator, "Karim", std::nullopt});
+    append(s, "f1", ops::attendance_set{profile::elu, 1});
+    append(s, "f1", ops::attendance_set{profile::habitant, 2});
+    const auto m = build_minutes(s.state, s.log);
+    CHECK(m.participant_count == before.participant_count + 3);
+    CHECK(m.without_phone == 3);
+    const auto count_of = [](const minutes& x, profile p) {
+        for (const auto& c : x.attendance) {
+            if (c.profile == p) return c.count;
+        }
+        return 0u;
+    };
+    CHECK(count_of(m, profile::elu) == count_of(before, profile::elu) + 1);
+    CHECK(count_of(m, profile::habitant) == count_of(before, profile::habitant) + 2);
+    REQUIRE(m.facilitators.size() == 2);
+    CHECK(m.facilitators[0].name == "Nadia");
+    CHECK(m.facilitators[1].name == "Karim");
+    for (const auto& o : {fr_options(), en_options()}) {
+        const auto out = render_all(m, o);
+        for (const auto* format : {&out.md, &out.html, &out.odt.content_xml}) {
+            CHECK(contains(*format, "Nadia, Karim"));
+        }
+    }
+    CHECK(contains(minutes_markdown(m, fr_options()), "dont 3 sans téléphone"));
+    CHECK(contains(minutes_markdown(m, en_options()), "of whom 3 without a phone"));
+}
+
+TEST_CASE("each theme's action plan is in every format") {
+    auto s = fixture();
+    append(s, "f1", ops::action_add{"a900", "t1", "Ouvrir le café des aidants", "Centre social",
+                                    "avril"});
+    append(s, "f1", ops::action_add{"a901", "t1", "Trouver des bénévoles | relais", "", ""});
+    const auto m = build_minutes(s.state, s.log);
+    const auto& theme = *std::find_if(m.themes.begin(), m.themes.end(), [](const auto& t) {
+        return t.title == "Se retrouver, créer du lien";
+    });
+    REQUIRE(theme.actions.size() == 2);
+    CHECK(theme.actions[0] == minutes_action{"Ouvrir le café des aidants", "Centre social", "avril"});
+    const auto out = render_all(m, fr_options());
+    for (const auto* format : {&out.md, &out.html, &out.odt.content_xml, &out.csv}) {
+        CHECK(contains(*format, "Ouvrir le café des aidants"));
+        CHECK(contains(*format, "Centre social"));
+    }
+    CHECK(contains(out.md, "**Plan d'action**"));
+    CHECK(contains(out.md, "| Ouvrir le café des aidants | Centre social | avril |"));
+    CHECK(contains(out.md, "| Trouver des bénévoles \\| relais |"));
+    CHECK(contains(out.csv, ";;;;;;Ouvrir le café des aidants;Centre social;avril\r\n"));
+    CHECK(contains(minutes_markdown(m, en_options()), "**Action plan**"));
+}
+
+TEST_CASE("an action of a deleted theme, and deleted notes, stay out of the minutes") {
+    auto s = fixture();
+    append(s, "f1", ops::action_add{"a900", "t1", "Une action du thème", "", ""});
+    append(s, "f1", ops::phase_set{phase::synthesis});
+    append(s, "f1", ops::theme_delete{"t1"});
+    const auto m = build_minutes(s.state, s.log);
+    const auto out = render_all(m, fr_options());
+    CHECK_FALSE(contains(out.all(), "Une action du thème"));
+    CHECK_FALSE(contains(out.all(), "Se retrouver, créer du lien"));
+    // The fixture deleted a note written as a test: it is in the bin, not in the minutes.
+    REQUIRE(s.state.deleted_notes.count("n12"));
+    for (const auto& n : m.ranked_notes) CHECK(n.text != "test");
+}
+
+TEST_CASE("an anonymous session's minutes tie no idea to a profile fewer than 3 people had") {
+    auto s = fixture();
+    append(s, "f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt,
+                                      std::nullopt, std::nullopt});
+    const auto m = build_minutes(s.state, s.log);
+    const auto head = profile_headcount(s.state);
+    std::set<profile> small;
+    for (const auto& [p, n] : head) {
+        if (n < default_anonymity_threshold) small.insert(p);
+    }
+    REQUIRE_FALSE(small.empty());  // the fixture has a single élu, among others
+    for (const auto* list : {&m.ranked_notes, &m.ungrouped}) {
+        for (const auto& n : *list) {
+            for (const auto& c : n.profiles) CHECK_FALSE((c.profile && small.count(*c.profile)));
+        }
+    }
+    for (const auto& t : m.themes) {
+        for (const auto& n : t.notes) {
+            for (const auto& c : n.profiles) CHECK_FALSE((c.profile && small.count(*c.profile)));
+        }
+    }
+    const auto csv = minutes_csv(m, fr_options());
+    CHECK_FALSE(contains(csv, "Élu·e ("));
+    // The themes' "regards croisés" still count every wording.
+    CHECK(contains(minutes_markdown(m, fr_options()), "Élu·e (1)"));
+    // With a threshold of 1 nothing is hidden; the same session named, neither.
+    CHECK(contains(minutes_csv(build_minutes(s.state, s.log, 1), fr_options()), "Élu·e ("));
+    const auto named = fixture();
+    CHECK(contains(minutes_csv(build_minutes(named.state, named.log), fr_options()), "Élu·e ("));
+
+    // The log that leaves the server: no participant's name, no small profile.
+    const auto shared = anonymized_log(s.state, s.log, default_anonymity_threshold);
+    REQUIRE(shared.size() == s.log.size());
+    const board shown = fold(shared);
+    for (const auto& [id, p] : shown.participants) {
+        if (p.role == role::participant) CHECK(p.name.empty());
+        if (p.profile) CHECK_FALSE(small.count(*p.profile));
+    }
+    CHECK(shown.participants.at("f1").name == "Nadia");
+    CHECK(shown.notes.size() == s.state.notes.size());
+    CHECK(anonymized_log(named.state, named.log, 3) == named.log);
+}
+
+TEST_CASE("durations agree with the clock times beside them, and the time zone is named") {
+    minutes m;
+    m.title = "Durées";
+    m.start_time = thursday_1405 + 50'000;                            // 14:05:50
+    m.end_time = thursday_1405 + 87 * 60'000 + 10'000;                // 15:32:10
+    m.phases = {{phase::writing, m.start_time, thursday_1405 + 30 * 60'000 + 5'000},   // 14:35:05
+                {phase::voting, thursday_1405 + 30 * 60'000 + 5'000, m.end_time}};
+    auto o = fr_options();
+    o.time_zone = "Europe/Paris";
+    const auto md = minutes_markdown(m, o);
+    // 14 h 05 to 15 h 32 is 1 h 27 min, whatever the seconds; the phases add up.
+    CHECK(contains(md, "de 14\u00A0h\u00A005 à 15\u00A0h\u00A032 (1\u00A0h\u00A027\u00A0min)"));
+    CHECK(contains(md, "| 14\u00A0h\u00A005 | 30\u00A0min |"));
+    CHECK(contains(md, "| 14\u00A0h\u00A035 | 57\u00A0min |"));
+    CHECK(contains(md, "**Fuseau horaire :** Europe/Paris"));
+    // Within one minute it is less than a minute, not nothing.
+    m.end_time = m.start_time + 5'000;
+    m.phases.clear();
+    CHECK(contains(minutes_markdown(m, o), "(<\u00A01\u00A0min)"));
+}
+
+TEST_CASE("Markdown reads as plain text: only what would become markup is escaped") {
+    minutes m;
+    m.title = "Budget = 3 < 5 € & co, l'été (1) !";
+    m.question = "- pas une liste\n2026. pas un numéro non plus ?";
+    const auto md = minutes_markdown(m, fr_options());
+    INFO(md);
+    CHECK(contains(md, "# Budget = 3 < 5 € & co, l'été (1) !\n"));
+    // Mid-line, "- " is text; at the start of a line, "2026. " would be a list.
+    CHECK(contains(md, "**Question :** - pas une liste  \n2026\\. pas un numéro non plus ?"));
+}

@@ -29,25 +29,31 @@ char lower(char c) {
 class slug_builder {
   public:
     explicit slug_builder(std::size_t max_chars) : max_(max_chars) {}
+    // Whole words only; a first word longer than the limit is cut, at a
+    // character boundary.
     void piece(std::string_view s) {
         if (full_) return;
         if (dash_ && !out_.empty()) {
-            if (out_.size() + 1 + s.size() > max_) return finish();
+            if (out_.size() + 1 + s.size() > max_) {
+                full_ = true;
+                return;
+            }
             out_ += '-';
         }
         dash_ = false;
-        if (out_.size() + s.size() > max_) return finish();
+        if (out_.size() + s.size() > max_) {
+            std::size_t end = max_ - out_.size();
+            while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+            out_ += s.substr(0, end);
+            full_ = true;
+            return;
+        }
         out_ += s;
     }
     void gap() { dash_ = true; }
     std::string take() { return std::move(out_); }
 
   private:
-    void finish() {
-        // Cut at the last dash rather than inside a word.
-        full_ = true;
-        if (const auto d = out_.rfind('-'); d != std::string::npos && d > max_ / 2) out_.resize(d);
-    }
     std::string out_;
     std::size_t max_;
     bool dash_ = false;
