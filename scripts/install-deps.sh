@@ -26,8 +26,16 @@ done
 
 if ((${#missing[@]})); then
   echo "ruche: installing ${missing[*]}" >&2
+  # As root, apt-get runs as it is (a fresh Debian container has no sudo);
+  # otherwise through sudo, which asks for the user's password.
   as_root=()
-  if [[ $(id -u) -ne 0 ]]; then as_root=(sudo); fi
+  if [[ $(id -u) -ne 0 ]]; then
+    if ! command -v sudo >/dev/null; then
+      echo "ruche: ${missing[*]} must be installed: run this again as root, or install sudo" >&2
+      exit 1
+    fi
+    as_root=(sudo)
+  fi
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
