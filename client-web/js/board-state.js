@@ -2,13 +2,21 @@
 // resync) with the server's events applied in order. The server has already
 // validated every event, so this only mirrors its effects; it never decides.
 
-export function applyEvent(state, event) {
-  if (event.state) return event.state;  // a resync replaces everything
+// viewer.bin: the viewer is a facilitator, whose state keeps deleted notes
+// and themes (the bin, for undo). Everyone else just drops them, as the
+// server's projection does.
+export function applyEvent(state, event, viewer = {}) {
+  if (event.state) return event.state;  // a resync (restores too) replaces everything
   if (event.seq <= state.seq) return state;  // already part of the state we have
   const op = event.op;
   const by = event.by ?? null;
   const handler = handlers[op.kind];
-  if (handler) handler(state, op, by, event);
+  // States from servers older than the bin and the action plans lack these.
+  state.deleted_notes ??= {};
+  state.deleted_themes ??= {};
+  state.actions ??= {};
+  state.scribe_attendance ??= {};
+  if (handler) handler(state, op, by, event, viewer);
   state.seq = event.seq;
   state.updated_time = event.time;
   return state;
@@ -40,7 +48,13 @@ const handlers = {
     if (n) { n.x = op.x; n.y = op.y; }
   },
   'note.color'(state, op) { if (state.notes[op.note]) state.notes[op.note].color = op.color; },
-  'note.delete'(state, op) { delete state.notes[op.note]; },
+  // The note keeps its dots in the bin (a restore gives back what budgets
+  // allow), but they no longer count: it is not in state.notes any more.
+  'note.delete'(state, op, by, event, viewer) {
+    const n = state.notes[op.note];
+    if (n && viewer.bin) state.deleted_notes[op.note] = { ...n, deleted_seq: event.seq };
+    delete state.notes[op.note];
+  },
   'note.merge'(state, op) {
     const gone = state.notes[op.note];
     const keep = state.notes[op.into];
@@ -64,11 +78,36 @@ const handlers = {
     const t = state.themes[op.theme];
     if (t) { t.x = op.x; t.y = op.y; }
   },
-  'theme.delete'(state, op) {
-    for (const n of Object.values(state.notes)) if (n.theme === op.theme) n.theme = null;
+  'theme.delete'(state, op, by, event, viewer) {
+    const held = [];
+    for (const n of Object.values(state.notes)) {
+      if (n.theme === op.theme) {
+        n.theme = null;
+        held.push(n.id);
+      }
+    }
+    const th = state.themes[op.theme];
+    // Sorted like the server's (its notes are keyed by id).
+    if (th && viewer.bin) state.deleted_themes[op.theme] = { ...th, notes: held.sort(), deleted_seq: event.seq };
     delete state.themes[op.theme];
   },
   'theme.synthesis'(state, op) { if (state.themes[op.theme]) state.themes[op.theme].synthesis = op.text; },
+  // note.restore and theme.restore always come with a state (see applyEvent).
+  'action.add'(state, op, by, event) {
+    state.actions[op.action] = {
+      id: op.action, theme: op.theme, what: op.what, who: op.who ?? '', when: op.when ?? '',
+      created_seq: event.seq,
+    };
+  },
+  'action.edit'(state, op) {
+    const a = state.actions[op.action];
+    if (a) Object.assign(a, { what: op.what, who: op.who, when: op.when });
+  },
+  'action.delete'(state, op) { delete state.actions[op.action]; },
+  'attendance.set'(state, op) {
+    if (op.count > 0) state.scribe_attendance[op.profile] = op.count;
+    else delete state.scribe_attendance[op.profile];
+  },
   'vote.add'(state, op, by) {
     const target = voteTarget(state, op);
     if (target) addVote(target.votes, target, by, +1);
@@ -82,12 +121,14 @@ const handlers = {
       state.phases.push({ phase: op.phase, seq: event.seq, time: event.time });
     }
     state.phase = op.phase;
+    // Nobody writes or votes any more: the server stops the countdown.
+    if (op.phase === 'closed') state.timer = null;
   },
   'board.lock'(state, op) { state.locked = op.locked; },
   'timer.start'(state, op, by, event) { state.timer = { started_time: event.time, seconds: op.seconds }; },
   'timer.stop'(state) { state.timer = null; },
   'settings.set'(state, op) {
-    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles']) {
+    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone']) {
       if (key in op) state.settings[key] = op[key];
     }
   },
@@ -119,6 +160,22 @@ export function dotsUsed(state, participant) {
   for (const n of Object.values(state.notes)) used += n.votes[participant] ?? 0;
   for (const t of Object.values(state.themes)) used += t.votes[participant] ?? 0;
   return used;
+}
+
+// A theme's action plan, oldest line first. Actions of a deleted theme stay
+// in the state (they come back with it) but are not shown.
+export function actionsOf(state, themeId) {
+  return Object.values(state.actions ?? {})
+    .filter((a) => a.theme === themeId)
+    .sort((a, b) => a.created_seq - b.created_seq);
+}
+
+// The bin, newest deletion first: [{ kind: 'note' | 'theme', item }].
+export function binContents(state) {
+  return [
+    ...Object.values(state.deleted_notes ?? {}).map((item) => ({ kind: 'note', item })),
+    ...Object.values(state.deleted_themes ?? {}).map((item) => ({ kind: 'theme', item })),
+  ].sort((a, b) => b.item.deleted_seq - a.item.deleted_seq);
 }
 
 export function presentCount(state) {

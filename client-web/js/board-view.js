@@ -4,6 +4,7 @@
 
 import { t } from './i18n.js';
 import { el } from './dom.js';
+import { actionsOf } from './board-state.js';
 
 
 function votesBadge(count) {
@@ -34,6 +35,17 @@ export function noteView(n, { hidden = false, extra = null } = {}) {
   return node;
 }
 
+// The action plan as the room reads it: what, then who and when if given.
+function actionList(plan) {
+  const list = el('ul', { className: 'plan-board' }, ...plan.map((a) => {
+    const details = [a.who && t('board.plan_who_is', { who: a.who }), a.when && t('board.plan_when_is', { when: a.when })];
+    return el('li', {}, el('strong', { textContent: a.what }),
+      details.some(Boolean) ? el('span', { className: 'plan-details', textContent: details.filter(Boolean).join(' · ') }) : null);
+  }));
+  list.setAttribute('aria-label', t('board.plan_label'));
+  return list;
+}
+
 // makeNote(n) builds each note's element; onThemeHeading(h3, theme) may decorate headings.
 export function renderWorld(world, state, { makeNote, onThemeHeading } = {}) {
   const build = makeNote ?? ((n) => noteView(n));
@@ -51,6 +63,8 @@ export function renderWorld(world, state, { makeNote, onThemeHeading } = {}) {
     box.append(heading, el('div', { className: 'theme-notes' },
       ...notes.filter((n) => n.theme === th.id).map(build)));
     if (th.synthesis) box.append(el('p', { className: 'synthesis', textContent: th.synthesis }));
+    const plan = actionsOf(state, th.id);
+    if (plan.length) box.append(actionList(plan));
     children.push(box);
   }
   for (const n of notes.filter((x) => !x.theme || !state.themes[x.theme])) children.push(build(n));

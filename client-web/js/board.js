@@ -4,10 +4,14 @@
 
 import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage } from './i18n.js';
 import { Connection } from './connection.js';
-import { PHASES, PROFILES, presentCount } from './board-state.js';
-import { rememberSession } from './recent.js';
+import { PHASES, COLORS, presentCount } from './board-state.js';
+import { rememberSession, forgetSession, boardStorageKey } from './recent.js';
 import { noteView, renderWorld } from './board-view.js';
-import { el } from './dom.js';
+import { el, replaceKeepingEdits } from './dom.js';
+import { createUndo, renderBin } from './board-bin.js';
+import { actionPlan } from './board-plan.js';
+import { renderAttendance, attendanceChanges } from './board-attendance.js';
+import { askToDeleteSession } from './session-delete.js';
 
 const $ = (id) => document.getElementById(id);
 const token = location.hash.slice(1);
@@ -22,6 +26,8 @@ let menuNote = null;
 function send(op) {
   connection.send(op);
 }
+
+const undo = createUndo({ region: $('undo'), send, whenGone: () => $('bin-summary') });
 
 // ---------------------------------------------------------------- layout
 
@@ -90,6 +96,8 @@ function render() {
     onThemeHeading: (heading, th) => makeThemeDraggable(heading, th.id),
   });
   renderControls(state);
+  renderBin({ summary: $('bin-summary'), list: $('bin-list'), empty: $('bin-empty'), closedHint: $('bin-closed') }, state, send);
+  renderAttendance($('attendance'), $('attendance-total'), state);
   renderTimer();
 
   if (focused) document.querySelector(`[data-note="${focused}"]`)?.focus();
@@ -125,10 +133,15 @@ function noteElement(state, n) {
 }
 
 function renderControls(state) {
-  $('phases').replaceChildren(...PHASES.map((p, i) => {
+  replaceKeepingEdits($('phases'), PHASES.map((p, i) => {
     const b = el('button', { type: 'button', textContent: `${i + 1}. ${t(`phase.${p}`)}` });
+    b.dataset.key = p;
     b.setAttribute('aria-pressed', String(state.phase === p));
-    b.addEventListener('click', () => send({ kind: 'phase.set', phase: p }));
+    b.addEventListener('click', () => {
+      // Closing freezes the board for everyone: say so first.
+      if (p === 'closed' && connection.state.phase !== 'closed') $('close-dialog').showModal();
+      else send({ kind: 'phase.set', phase: p });
+    });
     return b;
   }));
   if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
@@ -137,41 +150,49 @@ function renderControls(state) {
     profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
       ...state.settings.profiles.map((p) => el('option', { value: p, textContent: t(`profile.${p}`) })));
   }
-  const editingTheme = document.activeElement?.closest?.('#theme-list li')?.dataset.theme;
-  if (!editingTheme) {
-    const showSynthesis = state.phase === 'synthesis' || state.phase === 'closed';
-    $('theme-list').replaceChildren(...Object.values(state.themes)
-      .sort((a, b) => a.created_seq - b.created_seq)
-      .map((th) => themeControls(th, showSynthesis)));
-  }
+  // Synthesis and action plan: from the synthesis phase on (also once closed:
+  // they are often finished after the meeting).
+  const showSynthesis = state.phase === 'synthesis' || state.phase === 'closed';
+  replaceKeepingEdits($('theme-list'), Object.values(state.themes)
+    .sort((a, b) => a.created_seq - b.created_seq)
+    .map((th) => themeControls(state, th, showSynthesis)));
 }
 
-function themeControls(th, showSynthesis) {
+function themeControls(state, th, showSynthesis) {
   const li = el('li');
   li.dataset.theme = th.id;
-  const input = el('input', { value: th.title, maxLength: 200 });
+  const keyed = (node, part) => {
+    node.dataset.key = `theme-${th.id}-${part}`;
+    return node;
+  };
+  // Once closed the server refuses renaming and deleting themes; the
+  // synthesis and the action plan stay open (often finished afterwards).
+  const closed = state.phase === 'closed';
+  const input = keyed(el('input', { defaultValue: th.title, maxLength: 200, readOnly: closed }), 'title');
   input.setAttribute('aria-label', t('board.theme_title_of', { title: th.title }));
-  const rename = el('button', { type: 'button', textContent: t('board.rename') });
+  const rename = keyed(el('button', { type: 'button', textContent: t('board.rename'), disabled: closed }), 'rename');
   rename.addEventListener('click', () => {
     const title = input.value.trim();
     if (title && title !== th.title) send({ kind: 'theme.rename', theme: th.id, title });
     rename.focus();
   });
-  const remove = el('button', { type: 'button', className: 'danger', textContent: t('board.delete') });
+  const remove = keyed(el('button', { type: 'button', className: 'danger', textContent: t('board.delete'), disabled: closed }), 'delete');
   remove.setAttribute('aria-label', t('board.delete_theme', { title: th.title }));
+  // No "are you sure?": the deletion can be undone (the offer, then the bin).
   remove.addEventListener('click', () => {
-    if (confirm(t('board.delete_theme_confirm', { title: th.title }))) send({ kind: 'theme.delete', theme: th.id });
+    send({ kind: 'theme.delete', theme: th.id });
+    undo.offer('theme', th.id, th.title);
   });
   li.append(el('div', { className: 'row' }, input, rename, remove));
   if (showSynthesis) {
-    const area = el('textarea', { value: th.synthesis, rows: 3 });
+    const area = keyed(el('textarea', { defaultValue: th.synthesis, rows: 3 }), 'synthesis');
     area.setAttribute('aria-label', t('board.synthesis_of', { title: th.title }));
-    const save = el('button', { type: 'button', textContent: t('board.save_synthesis') });
+    const save = keyed(el('button', { type: 'button', textContent: t('board.save_synthesis') }), 'save-synthesis');
     save.addEventListener('click', () => {
       send({ kind: 'theme.synthesis', theme: th.id, text: area.value });
       save.focus();
     });
-    li.append(area, save);
+    li.append(area, save, actionPlan(state, th, send));
   }
   return li;
 }
@@ -306,6 +327,14 @@ function openMenu(noteId) {
   menuNote = noteId;
   $('menu-note').className = `note ${n.color}`;
   $('menu-note').textContent = n.text;
+  // Once closed the server refuses every change to a note: say it, offer none.
+  $('menu-closed').hidden = state.phase !== 'closed';
+  $('menu-actions').disabled = state.phase === 'closed';
+  $('menu-delete').disabled = state.phase === 'closed';
+  $('menu-text').value = n.text;
+  $('menu-text').maxLength = state.settings.note_max_length;
+  $('menu-error').textContent = '';
+  renderMenuColors(n.color);
   const target = (label, theme) => {
     const b = el('button', { type: 'button', textContent: label });
     if ((n.theme ?? null) === theme) b.setAttribute('aria-current', 'true');
@@ -327,6 +356,21 @@ function openMenu(noteId) {
   $('note-menu').showModal();
 }
 
+// A facilitator fixing a note written for someone picks the colour here too.
+function renderMenuColors(current) {
+  const box = $('menu-colors');
+  box.replaceChildren(box.querySelector('legend'), ...COLORS.map((c) => {
+    const input = el('input', { type: 'radio', name: 'menu-color', value: c, checked: c === current });
+    input.setAttribute('aria-label', t(`color.${c}`));
+    input.addEventListener('change', () => {
+      if (!menuNote || !input.checked) return;
+      send({ kind: 'note.color', note: menuNote, color: c });
+      $('menu-note').className = `note ${c}`;
+    });
+    return el('label', { className: 'swatch' }, input, el('span', { className: c }));
+  }));
+}
+
 function closeMenu() {
   const id = menuNote;
   menuNote = null;
@@ -335,11 +379,28 @@ function closeMenu() {
 }
 
 $('menu-close').addEventListener('click', closeMenu);
-$('menu-delete').addEventListener('click', () => {
-  if (menuNote && confirm(t('board.delete_note_confirm'))) {
-    send({ kind: 'note.delete', note: menuNote });
-    closeMenu();
+$('note-menu').addEventListener('close', () => { menuNote = null; });
+$('menu-text-save').addEventListener('click', () => {
+  const n = connection.state.notes[menuNote];
+  if (!n) return;
+  // Carriage returns are refused on the wire: line breaks are \n alone.
+  const text = $('menu-text').value.replace(/\r\n?/g, '\n');
+  if (!text.trim()) {
+    $('menu-error').textContent = t('board.text_missing');
+    $('menu-text').focus();
+    return;
   }
+  if (text !== n.text) send({ kind: 'note.edit', note: menuNote, text });
+  closeMenu();
+});
+// No "are you sure?": the deletion can be undone (the offer, then the bin).
+$('menu-delete').addEventListener('click', () => {
+  const n = menuNote && connection.state.notes[menuNote];
+  if (!n) return;
+  send({ kind: 'note.delete', note: n.id });
+  menuNote = null;
+  $('note-menu').close();
+  undo.offer('note', n.id, n.text);
 });
 $('menu-merge-go').addEventListener('click', () => {
   const into = $('menu-merge').value;
@@ -363,6 +424,26 @@ $('timer-form').addEventListener('submit', (e) => {
   if (minutes > 0) send({ kind: 'timer.start', seconds: Math.round(minutes * 60) });
 });
 $('timer-stop').addEventListener('click', () => send({ kind: 'timer.stop' }));
+// Back to the "Clôture" button either way (the phase buttons may have been
+// drawn again meanwhile, so the dialog's own focus return could miss it).
+$('close-dialog').addEventListener('close', () => $('phases').querySelector('[data-key="closed"]')?.focus());
+$('close-cancel').addEventListener('click', () => $('close-dialog').close());
+$('close-confirm').addEventListener('click', () => {
+  send({ kind: 'phase.set', phase: 'closed' });
+  $('close-dialog').close();
+});
+$('attendance-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const ops = attendanceChanges($('attendance'), connection.state);
+  $('control-error').textContent = ops ? '' : t('board.attendance_invalid');
+  for (const op of ops ?? []) send(op);
+});
+$('delete-session').addEventListener('click', async () => {
+  const outcome = await askToDeleteSession({
+    sessionId: connection.sessionId, token, title: connection.state?.settings.title ?? '',
+  });
+  if (outcome) showDeleted();
+});
 $('theme-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const title = $('theme-title').value.trim();
@@ -375,7 +456,9 @@ $('proxy-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('proxy-text').value.trim();
   if (!text) return;
-  const op = { kind: 'note.add', text, color: 'yellow', x: Math.round(Math.random() * 1200), y: Math.round(Math.random() * 600) };
+  // No x or y: the server puts the note in the first free spot, so it never
+  // lands on another one.
+  const op = { kind: 'note.add', text, color: 'yellow' };
   if ($('proxy-profile').value) op.profile = $('proxy-profile').value;
   send(op);
   $('proxy-text').value = '';
@@ -413,6 +496,16 @@ $('viewport').addEventListener('wheel', (e) => {
   zoomBy(e.deltaY < 0 ? 1.1 : 0.9);
 }, { passive: false });
 
+// The session is gone (deleted here or by a co-host): nothing of it stays on
+// this computer, and the board says so instead of showing stale notes.
+function showDeleted() {
+  forgetSession(`/tableau#${token}`);
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
+  $('fatal').hidden = false;
+  $('fatal').replaceChildren(t('board.deleted'), ' ', el('a', { href: '/', textContent: t('board.back_home') }));
+  document.querySelector('.board-body').hidden = true;
+}
+
 // ---------------------------------------------------------------- start
 
 await loadLanguage();
@@ -423,12 +516,17 @@ if (!token) {
   $('fatal').textContent = t('board.no_token');
 } else {
   $('board-link').value = `${location.origin}/tableau#${token}`;
-  connection = new Connection({ hello: { facilitator_token: token }, storageKey: `ruche.board.${token.slice(0, 12)}` });
+  // The storage keeps the outbox and this facilitator's own seat token (a
+  // co-host on another computer has a seat of their own).
+  connection = new Connection({ hello: { facilitator_token: token }, storageKey: boardStorageKey(token) });
   connection.addEventListener('state', (e) => {
     render();
     if (e.detail?.welcome) {
       $('replay-link').href = `/rejouer#${connection.sessionId}:${token}`;
-      rememberSession({ title: connection.state.settings.title, board_url: `/tableau#${token}`, created: connection.state.created_time });
+      rememberSession({
+        title: connection.state.settings.title, board_url: `/tableau#${token}`,
+        created: connection.state.created_time, session_id: connection.sessionId,
+      });
     }
   });
   connection.addEventListener('outbox', render);
@@ -436,15 +534,14 @@ if (!token) {
   connection.addEventListener('servererror', (e) => {
     const error = e.detail;
     $('control-error').textContent = t(`error.${error.code}`);
-    if (error.code === 'invalid_token' && !error.op_id) {
+    // A stale seat token is retried without it (a new seat); only a refused
+    // facilitator token stops the connection.
+    if (error.code === 'invalid_token' && !error.op_id && connection.stopped) {
       $('fatal').hidden = false;
       $('fatal').textContent = t('board.bad_token');
     }
   });
-  connection.addEventListener('deleted', () => {
-    $('fatal').hidden = false;
-    $('fatal').textContent = t('board.deleted');
-  });
+  connection.addEventListener('deleted', showDeleted);
   connection.start();
   setInterval(renderTimer, 1000);
 }

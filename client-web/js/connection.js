@@ -19,6 +19,9 @@ function newOpId() {
 export class Connection extends EventTarget {
   // hello: {join_code, name, profile} or {facilitator_token}.
   // storageKey: where this device keeps its token and outbox for the session.
+  // The token kept is the participant's, or a facilitator's own seat (each
+  // facilitator connection is a participant of its own, f1, f2…): sent back
+  // in every hello, it keeps the same id across reloads and reconnections.
   constructor({ hello, storageKey }) {
     super();
     this.hello = hello;
@@ -40,6 +43,11 @@ export class Connection extends EventTarget {
 
   get pending() {
     return this.saved.outbox;
+  }
+
+  // What the reducer needs to know about who is looking: facilitators keep a bin.
+  get viewer() {
+    return { bin: this.role === 'facilitator' };
   }
 
   start() {
@@ -75,6 +83,9 @@ export class Connection extends EventTarget {
   }
 
   transmit(entry) {
+    // A viewer (someone new to a closed session) may send nothing: whatever
+    // waits in the outbox stays there, in case the person joins later.
+    if (this.role === 'viewer') return;
     if (this.online && this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify({ type: 'op', op_id: entry.op_id, op: entry.op }));
     }
@@ -88,8 +99,10 @@ export class Connection extends EventTarget {
     socket.addEventListener('open', () => {
       const hello = { type: 'hello', ...this.hello };
       if (this.saved.participant_token) hello.participant_token = this.saved.participant_token;
-      // Within one page life we hold the state, so only the missed events are needed.
-      if (this.state) hello.last_seq = this.state.seq;
+      // Within one page life we hold the state, so only the missed events are
+      // needed; the server resumes only someone it knows (token), not a viewer.
+      const known = hello.participant_token || hello.facilitator_token;
+      if (this.state && known) hello.last_seq = this.state.seq;
       socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (message) => {
@@ -161,7 +174,7 @@ export class Connection extends EventTarget {
     if (welcome.state) {
       this.state = welcome.state;
     } else {
-      for (const e of welcome.events ?? []) this.state = applyEvent(this.state, e);
+      for (const e of welcome.events ?? []) this.state = applyEvent(this.state, e, this.viewer);
       this.state.seq = Math.max(this.state.seq, welcome.seq);
     }
     this.setOnline(true);
@@ -172,7 +185,7 @@ export class Connection extends EventTarget {
 
   onEvent(event) {
     if (!this.state) return;
-    this.state = applyEvent(this.state, event);
+    this.state = applyEvent(this.state, event, this.viewer);
     this.emit('state', { event });
   }
 

@@ -1,18 +1,24 @@
 // The participant's phone: join with the code in the link, write notes (kept
-// and sent again if the network drops), see and change one's own notes, vote.
+// and sent again if the network drops), see and change one's own notes, vote,
+// and once the session is closed see its results. Someone who opens the link
+// of a closed session sees the results only: the server makes them a
+// "viewer", not counted, who sends nothing.
 
 import { loadLanguage, setupLanguageSwitch, t } from './i18n.js';
 import { Connection } from './connection.js';
 import { el } from './dom.js';
 import { COLORS, PROFILES, dotsUsed } from './board-state.js';
+import { renderResults } from './results.js';
 
 const $ = (id) => document.getElementById(id);
 const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 const storageKey = `ruche.participant.${code}`;
+const helloKey = `${storageKey}.hello`;  // kept once joined: the next visit goes straight in
 let info = null;         // public session info (title, question, profiles)
 let connection = null;
 let editing = null;      // id of the note being edited
 let bannerDue = false;   // connecting takes a moment: no "offline" flash at every page load
+let visitor = false;     // came to a closed session to see its results (no form, no notes of one's own)
 
 
 async function fetchInfo() {
@@ -45,7 +51,10 @@ function renderColors() {
 
 function start(hello) {
   connection = new Connection({ hello, storageKey });
-  connection.addEventListener('state', render);
+  connection.addEventListener('state', (e) => {
+    if (e.detail?.welcome) rememberWho();
+    render();
+  });
   connection.addEventListener('outbox', render);
   connection.addEventListener('status', renderBanner);
   connection.addEventListener('servererror', (e) => {
@@ -64,6 +73,40 @@ function start(hello) {
   setTimeout(() => { bannerDue = true; renderBanner(); }, 2500);
 }
 
+// The welcome says who this phone is. A viewer's hello is not kept, so that
+// the next visit asks the server again (the session may have been reopened);
+// a participant's is, even when the person came only to see the results and
+// the session reopened meanwhile: they joined, and stay the same person.
+function rememberWho() {
+  if (connection.role === 'viewer') localStorage.removeItem(helloKey);
+  else localStorage.setItem(helloKey, JSON.stringify(connection.hello));
+}
+
+// What the page shows before joining, from the session's public info: the
+// results of a closed session (seen as a viewer), otherwise the join form.
+async function showEntrance() {
+  info = await fetchInfo();
+  if (!info) {
+    $('unknown').hidden = false;
+  } else if (info.phase === 'closed') {
+    visitor = true;
+    start({ join_code: code });
+  } else {
+    visitor = false;
+    renderJoin();
+    $('join').hidden = false;
+  }
+}
+
+// The facilitator reopened the session. A viewer's connection stays a
+// viewer's: to take part, the person joins afresh, from the join form.
+function leaveAsViewer() {
+  connection.stop();
+  connection = null;
+  $('board').hidden = true;
+  showEntrance();
+}
+
 function renderBanner() {
   const banner = $('offline');
   if (connection?.online) bannerDue = true;  // from now on, a drop shows at once
@@ -77,8 +120,8 @@ function renderBanner() {
   }
 }
 
-function phaseMessage(state) {
-  if (state.phase === 'closed') return t('phone.closed');
+function phaseMessage(state, viewer) {
+  if (state.phase === 'closed') return t(viewer ? 'phone.closed_viewer' : 'phone.closed');
   if (state.locked) return t('phone.locked');
   return t(`phone.phase.${state.phase}`);
 }
@@ -90,12 +133,18 @@ function render() {
     // No word from the server yet (say, reopened without network): the notes
     // waiting in this phone are still shown, so nobody thinks they are lost.
     if (connection) renderMine(null, null, false);
+    $('mine').hidden = visitor;
+    return;
+  }
+  const viewer = connection.role === 'viewer';
+  if (viewer && state.phase !== 'closed') {
+    leaveAsViewer();
     return;
   }
   const me = connection.me;
   $('session-title').textContent = state.settings.title;
   $('session-question').textContent = state.settings.question;
-  $('phase-message').textContent = phaseMessage(state);
+  $('phase-message').textContent = phaseMessage(state, viewer);
 
   const canWrite = state.phase !== 'closed' && !state.locked;
   $('write').hidden = !canWrite;
@@ -105,6 +154,15 @@ function render() {
 
   renderMine(state, me, canWrite);
   renderVote(state, me);
+
+  const closed = state.phase === 'closed';
+  // Just closed: the vote list is gone and the page starts with the thanks
+  // and the results; show it from the top.
+  if (closed && $('results').hidden) window.scrollTo(0, 0);
+  $('results').hidden = !closed;
+  if (closed) renderResults($('results'), state);
+  // Once closed, "Mes notes" only when there are some.
+  $('mine').hidden = viewer || (closed && $('my-notes').childElementCount === 0);
 }
 
 function pendingAdds() {
@@ -113,7 +171,7 @@ function pendingAdds() {
 
 function renderMine(state, me, canWrite) {
   const mine = Object.values(state?.notes ?? {})
-    .filter((n) => n.author === me)
+    .filter((n) => me && n.author === me)  // a viewer is nobody: no note is theirs
     .sort((a, b) => a.created_seq - b.created_seq);
   const items = mine.map((n) => noteItem(n, canWrite));
   for (const entry of pendingAdds()) {
@@ -214,11 +272,9 @@ $('note-form').addEventListener('submit', (e) => {
   }
   $('note-error').textContent = '';
   const color = $('colors').querySelector('input:checked')?.value ?? 'yellow';
-  // Scattered a little so that notes do not pile up on the board.
-  // Left of where the board shows its QR code panel at first.
-  const x = Math.round(Math.random() * 950);
-  const y = Math.round(Math.random() * 650);
-  connection.send({ kind: 'note.add', text, color, x, y });
+  // No x and y: the phone knows nothing of the board's layout, and the server
+  // then puts the note in the first free cell, never on top of another one.
+  connection.send({ kind: 'note.add', text, color });
   $('note-text').value = '';
   render();
   $('note-text').focus();
@@ -231,7 +287,9 @@ $('join-form').addEventListener('submit', (e) => {
   const profile = $('profile').value;
   if (name) hello.name = name;
   if (profile) hello.profile = profile;
-  localStorage.setItem(`${storageKey}.hello`, JSON.stringify(hello));
+  // Kept at once, so that notes written before the welcome (offline) survive
+  // a reload. Forgotten if the session turns out to be closed (rememberWho).
+  localStorage.setItem(helloKey, JSON.stringify(hello));
   start(hello);
 });
 
@@ -246,16 +304,10 @@ setupLanguageSwitch($('lang-switch'), () => {
   render();
 });
 
-const savedHello = JSON.parse(localStorage.getItem(`${storageKey}.hello`) || 'null');
+const savedHello = JSON.parse(localStorage.getItem(helloKey) || 'null');
 if (savedHello) {
   // Already joined from this phone: go straight back in, even offline.
   start(savedHello);
 } else {
-  info = await fetchInfo();
-  if (info) {
-    renderJoin();
-    $('join').hidden = false;
-  } else {
-    $('unknown').hidden = false;
-  }
+  await showEntrance();
 }

@@ -6,6 +6,7 @@
 import { loadLanguage, setupLanguageSwitch, t, formatDuration } from './i18n.js';
 import { renderWorld } from './board-view.js';
 import { presentCount } from './board-state.js';
+import { downloadWithToken } from './download.js';
 
 const $ = (id) => document.getElementById(id);
 const [sessionId, token] = location.hash.slice(1).split(':');
@@ -105,15 +106,7 @@ function pause() {
 async function download(format) {
   const lang = $('minutes-lang').value;
   try {
-    const response = await api(`minutes.${format}?lang=${lang}`);
-    const blob = await response.blob();
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `compte-rendu.${format}`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    await downloadWithToken(`/api/sessions/${sessionId}/minutes.${format}?lang=${lang}`, token, `compte-rendu.${format}`);
     $('download-error').textContent = '';
   } catch {
     $('download-error').textContent = t('replay.download_failed');

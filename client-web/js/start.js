@@ -2,7 +2,9 @@
 
 import { loadLanguage, setupLanguageSwitch, t, formatDateTime } from './i18n.js';
 import { PROFILES } from './board-state.js';
-import { rememberedSessions, rememberSession } from './recent.js';
+import { rememberedSessions, rememberSession, tokenOf } from './recent.js';
+import { askToDeleteSession } from './session-delete.js';
+import { importSession } from './session-import.js';
 
 const joinForm = document.getElementById('join-form');
 const createForm = document.getElementById('create-form');
@@ -31,8 +33,32 @@ function renderRecent() {
     a.href = s.board_url;
     a.textContent = `${s.title} (${formatDateTime(s.created)})`;
     li.append(a);
+    // Entries saved before the session id was kept get it when their board is opened.
+    if (s.session_id) li.append(deleteButton(s));
     return li;
   }));
+}
+
+function deleteButton(session) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'danger';
+  button.textContent = t('start.delete');
+  button.setAttribute('aria-label', t('start.delete_session', { title: session.title }));
+  button.addEventListener('click', async () => {
+    const outcome = await askToDeleteSession({
+      sessionId: session.session_id, token: tokenOf(session.board_url), title: session.title,
+    });
+    if (!outcome) return;
+    renderRecent();
+    const status = document.getElementById('recent-status');
+    status.hidden = false;
+    status.textContent = t(outcome === 'gone' ? 'start.deleted_gone' : 'start.deleted', { title: session.title });
+    // The button is gone with its line: the focus goes to what replaced it.
+    status.tabIndex = -1;
+    status.focus();
+  });
+  return button;
 }
 
 joinForm.addEventListener('submit', async (e) => {
@@ -83,8 +109,26 @@ createForm.addEventListener('submit', async (e) => {
   // Stay on the origin the facilitator uses: the board link's path and secret fragment.
   const board = new URL(reply.board_url);
   const local = `${board.pathname}${board.hash}`;
-  rememberSession({ title, board_url: local, created: Date.now() });
+  rememberSession({ title, board_url: local, created: Date.now(), session_id: reply.session_id });
   location.href = local;
+});
+
+document.getElementById('import-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = document.getElementById('import-error');
+  const button = document.getElementById('import-button');
+  error.textContent = '';
+  button.disabled = true;
+  try {
+    const imported = await importSession(document.getElementById('import-file').files[0]);
+    rememberSession({ title: imported.title, board_url: imported.board, created: Date.now(), session_id: imported.sessionId });
+    location.href = imported.board;
+  } catch (failure) {
+    error.textContent = failure.message;
+    document.getElementById('import-file').focus();
+  } finally {
+    button.disabled = false;
+  }
 });
 
 await loadLanguage();

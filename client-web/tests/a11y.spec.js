@@ -4,8 +4,9 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import {
   serverUrl, createSessionByApi, openBoard, joinByLink, writeNote, setPhase, createTheme,
-  openBoardContext, openPhoneContext, boardNote, openNoteMenu,
+  openBoardContext, openPhoneContext, boardNote, openNoteMenu, addNoteFromBoard,
 } from './helpers.js';
+import { openWire, noteIds } from './wire.js';
 
 // axe-core 4.x tags the RGAA rules 'RGAAv4' (checked in node_modules/axe-core).
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'RGAAv4'];
@@ -27,6 +28,22 @@ test('start page', async ({ page }) => {
   await page.goto(serverUrl('/'));
   await expect(page.locator('#profiles input')).toHaveCount(6);
   await expectNoViolations(page, 'the start page');
+});
+
+test('start page with sessions remembered here, an import refused and the delete confirmation', async ({ page, request }) => {
+  const session = await createSessionByApi(request, { title: 'Atelier du 25 novembre' });
+  await openBoard(page, session);
+  await page.goto(serverUrl('/'));
+  await expect(page.locator('#recent-list > li')).toHaveCount(1);
+  await page.getByLabel('Fichier de sauvegarde (.json)').setInputFiles({
+    name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('pas du JSON'),
+  });
+  await page.getByRole('button', { name: "Importer l'atelier" }).click();
+  await expect(page.locator('#import-error')).not.toBeEmpty();
+  await expectNoViolations(page, 'the start page with its sessions and an import error');
+  await page.getByRole('button', { name: "Supprimer l'atelier « Atelier du 25 novembre »" }).click();
+  await expect(page.getByRole('dialog', { name: 'Supprimer définitivement cet atelier ?' })).toBeVisible();
+  await expectNoViolations(page, 'the confirmation before deleting a session');
 });
 
 test.describe('phone', () => {
@@ -60,6 +77,30 @@ test.describe('phone', () => {
       await expectNoViolations(page, 'the phone voting screen');
     } finally {
       await board.context.close();
+    }
+  });
+
+  test('results screen of a closed session', async ({ page, browser, request }) => {
+    const session = await createSessionByApi(request, { private_writing: false });
+    const wire = await openWire(browser);
+    try {
+      const facilitator = await wire.join({ facilitator_token: session.facilitator_token });
+      await joinByLink(page, session.join_code, { name: 'Josiane' });
+      await writeNote(page, 'Un café des aidants le samedi matin');
+      await facilitator.op({ kind: 'note.add', text: 'Un minibus pour aller au marché', color: 'green' });
+      const ids = await noteIds(request, session);
+      const theme = (await facilitator.op({ kind: 'theme.create', title: 'Se déplacer', x: 1300, y: 0 })).op.theme;
+      await facilitator.op({ kind: 'note.group', note: ids['Un minibus pour aller au marché'], theme });
+      await facilitator.op({ kind: 'phase.set', phase: 'voting' });
+      await facilitator.op({ kind: 'vote.add', note: ids['Un minibus pour aller au marché'] });
+      await facilitator.op({ kind: 'vote.add', note: ids['Un café des aidants le samedi matin'] });
+      await facilitator.op({ kind: 'action.add', theme, what: 'Demander un minibus à la mairie', who: 'Nadia', when: 'en janvier' });
+      await facilitator.op({ kind: 'phase.set', phase: 'closed' });
+      await expect(page.locator('.result-actions > li')).toHaveCount(1);
+      await expect(page.locator('.top-ideas > li')).toHaveCount(2);
+      await expectNoViolations(page, 'the phone results screen');
+    } finally {
+      await wire.close();
     }
   });
 });
@@ -101,5 +142,37 @@ test.describe('board', () => {
     } finally {
       await phone.context.close();
     }
+  });
+
+  test('synthesis with the action plan, the bin open and the offer to undo', async ({ page, request }) => {
+    const session = await createSessionByApi(request, { private_writing: false });
+    await openBoard(page, session);
+    await addNoteFromBoard(page, 'Un café des aidants le samedi matin');
+    await addNoteFromBoard(page, 'Un minibus pour aller au marché');
+    await createTheme(page, 'Rendre visite');
+    await setPhase(page, '5. Synthèse');
+    const plan = page.getByRole('group', { name: 'Nouvelle action' });
+    await plan.getByLabel('Quoi').fill('Lister les personnes isolées');
+    await plan.getByLabel('Qui').fill('CCAS');
+    await page.getByRole('button', { name: "Ajouter l'action au thème Rendre visite" }).click();
+    await expect(page.getByRole('group', { name: 'Action 1' })).toBeVisible();
+    const menu = await openNoteMenu(page, 'Un minibus pour aller au marché');
+    await menu.getByRole('button', { name: 'Supprimer', exact: true }).click();
+    await expect(page.locator('#undo button')).toBeFocused();
+    await page.locator('#bin-summary').click();
+    await expect(page.locator('#bin-list > li')).toHaveCount(1);
+    await expectNoViolations(page, 'the board in synthesis with the plan, the bin and the undo offer');
+  });
+
+  test('the confirmations before closing and before deleting the session', async ({ page, request }) => {
+    const session = await createSessionByApi(request);
+    await openBoard(page, session);
+    await page.locator('#phases button', { hasText: '6. Clôture' }).click();
+    await expect(page.getByRole('dialog', { name: 'Clore la séance ?' })).toBeVisible();
+    await expectNoViolations(page, 'the confirmation before closing');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: "Supprimer l'atelier…" }).click();
+    await expect(page.getByRole('dialog', { name: 'Supprimer définitivement cet atelier ?' })).toBeVisible();
+    await expectNoViolations(page, 'the confirmation before deleting the session');
   });
 });

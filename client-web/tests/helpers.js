@@ -77,10 +77,38 @@ export function boardNote(page, text) {
 }
 
 // The phase buttons read "1. Écriture silencieuse", "2. Révélation", …
+// Closing ("6. Clôture") asks for a confirmation first: given here.
 export async function setPhase(page, label) {
   const button = page.locator('#phases button', { hasText: label });
+  const closing = /Clôture/.test(label) && (await button.getAttribute('aria-pressed')) !== 'true';
   await button.click();
+  if (closing) {
+    const dialog = page.getByRole('dialog', { name: 'Clore la séance ?' });
+    await dialog.getByRole('button', { name: 'Clore la séance' }).click();
+    await expect(dialog).toBeHidden();
+  }
   await expect(button).toHaveAttribute('aria-pressed', 'true');
+}
+
+// A note the facilitator writes on the board for someone without a phone
+// ("Ajouter une note pour quelqu'un"); waits until it is on the board.
+export async function addNoteFromBoard(page, text, { profile } = {}) {
+  await page.getByLabel('Texte de la note').fill(text);
+  if (profile) await page.getByLabel('Profil de la personne').selectOption({ label: profile });
+  await page.getByRole('button', { name: 'Ajouter la note' }).click();
+  await expect(boardNote(page, text)).toHaveCount(1);
+  return boardNote(page, text);
+}
+
+// Every message of the page's WebSockets, parsed, as they come: { sent, received }.
+// Call before the page opens its connection.
+export function recordFrames(page) {
+  const frames = { sent: [], received: [] };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => frames.sent.push(JSON.parse(String(f.payload))));
+    ws.on('framereceived', (f) => frames.received.push(JSON.parse(String(f.payload))));
+  });
+  return frames;
 }
 
 // The facilitator's board in its own 1920×1080 context, for tests whose
