@@ -53,6 +53,19 @@ function fieldsOf(prefix, values) {
 // Single-line fields: the wire refuses line breaks and other control characters.
 const readFields = (inputs) => Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()]));
 
+// The fields of a line once "Quoi" is given; otherwise says so, focuses it
+// and gives null.
+function validFields(inputs, { fail, clear }) {
+  const values = readFields(inputs);
+  if (!values.what) {
+    fail(t('board.plan_what_missing'));
+    inputs.what.focus();
+    return null;
+  }
+  clear();
+  return values;
+}
+
 function actionLine(th, action, number, { send, fail, clear }) {
   const prefix = `action-${action.id}`;
   const { inputs, labelled } = fieldsOf(prefix, action);
@@ -67,13 +80,8 @@ function actionLine(th, action, number, { send, fail, clear }) {
       ...labelled, el('div', { className: 'row' }, save, remove)));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const values = readFields(inputs);
-    if (!values.what) {
-      fail(t('board.plan_what_missing'));
-      inputs.what.focus();
-      return;
-    }
-    clear();
+    const values = validFields(inputs, { fail, clear });
+    if (!values) return;
     if (values.what !== action.what || values.who !== action.who || values.when !== action.when) {
       send({ kind: 'action.edit', action: action.id, ...values });
     }
@@ -96,13 +104,8 @@ function newActionForm(th, { send, fail, clear }) {
     el('fieldset', {}, el('legend', { textContent: t('board.plan_new') }), ...labelled, add));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const values = readFields(inputs);
-    if (!values.what) {
-      fail(t('board.plan_what_missing'));
-      inputs.what.focus();
-      return;
-    }
-    clear();
+    const values = validFields(inputs, { fail, clear });
+    if (!values) return;
     // Emptied before sending: sending draws the controls again at once, and
     // what is still typed then would be kept in the new form.
     for (const input of Object.values(inputs)) input.value = '';

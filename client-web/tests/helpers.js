@@ -120,17 +120,11 @@ export async function openBoardContext(browser, session) {
   return { context, page };
 }
 
-// A phone in its own Pixel 7 context, joined by link. `random`, if given,
-// is the sequence Math.random returns on that phone: the phone places each
-// new note at (random × 950, random × 650), so a test can fix the layout.
-export async function openPhoneContext(browser, session, who = {}, { random } = {}) {
+// A phone in its own Pixel 7 context, joined by link. Its notes carry no
+// position: the server puts each in the next free spot, so layouts are the
+// same at every run.
+export async function openPhoneContext(browser, session, who = {}) {
   const context = await browser.newContext(phoneContextOptions());
-  if (random) {
-    await context.addInitScript((values) => {
-      let i = 0;
-      Math.random = () => values[i++ % values.length];
-    }, random);
-  }
   const page = await context.newPage();
   await joinByLink(page, session.join_code, who);
   return { context, page };
@@ -143,8 +137,8 @@ export async function createTheme(page, title) {
   await expect(page.locator('.theme-box h3', { hasText: title })).toHaveCount(1);
 }
 
-// Opens a board note's menu from the keyboard ("⋯" then Enter): notes sit at
-// random places and may overlap, the keyboard path always works.
+// Opens a board note's menu from the keyboard ("⋯" then Enter), as someone
+// without a mouse would.
 export async function openNoteMenu(page, text) {
   await boardNote(page, text).getByRole('button', { name: 'Actions sur la note' }).focus();
   await page.keyboard.press('Enter');

@@ -19,12 +19,8 @@ const IDEAS = [
   'Un annuaire des activités du quartier',
   'Appeler chaque semaine les personnes seules',
 ];
-// Where the phone puts them (x, y as fractions of 1400 × 700), so that the
-// screenshots are the same at every run. The first one, low and three lines
-// high, is the one a fit computed from assumed note sizes used to cut off.
-const LAYOUT = [0.9, 0.98, 0.9, 0, 0.92, 0.2, 0.85, 0.45, 0.94, 0.1];
-// Spread over the left of the board, clear of the join panel.
-const SPREAD = [0.05, 0.1, 0.3, 0.55, 0.45, 0.15];
+// The server places them in free spots, so the screenshots are the same at
+// every run.
 
 async function shoot(page, testInfo, name, { fullPage = false } = {}) {
   const file = path.join(screensDir, `${testInfo.project.name}-${name}.png`);
@@ -113,7 +109,7 @@ async function expectUsableBoardArea(page) {
 test('board writing with the QR code', async ({ page, browser, request }, testInfo) => {
   const session = await createSessionByApi(request, { title: 'Atelier du 25 novembre' });
   await openBoard(page, session);
-  const phone = await openPhoneContext(browser, session, { name: 'Josiane' }, { random: SPREAD });
+  const phone = await openPhoneContext(browser, session, { name: 'Josiane' });
   try {
     for (const idea of IDEAS.slice(0, 3)) await writeNote(phone.page, idea);
     await expect(page.locator('#private-count')).toHaveText('3 idées écrites en silence');
@@ -133,7 +129,7 @@ test('board writing with the QR code', async ({ page, browser, request }, testIn
 async function clusteredBoard(page, browser, request) {
   const session = await createSessionByApi(request, { title: 'Atelier du 25 novembre' });
   await openBoard(page, session);
-  const phone = await openPhoneContext(browser, session, { name: 'Josiane' }, { random: LAYOUT });
+  const phone = await openPhoneContext(browser, session, { name: 'Josiane' });
   for (const idea of IDEAS) await writeNote(phone.page, idea);
   await setPhase(page, '3. Regroupement');
   await page.getByRole('button', { name: 'Code et QR' }).click();

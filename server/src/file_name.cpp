@@ -1,5 +1,6 @@
 #include "file_name.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -68,9 +69,9 @@ std::size_t utf8_sequence_length(unsigned char lead) {
     return 1;
 }
 
-}  // namespace
-
-std::string ascii_slug(std::string_view text, std::size_t max_chars) {
+// Words of letters and digits, lower-cased where ASCII; `ascii` also takes
+// accents off and drops what has no ASCII form. Anything else separates words.
+std::string slug(std::string_view text, std::size_t max_chars, bool ascii) {
     slug_builder out(max_chars);
     std::string word;
     const auto end_word = [&] {
@@ -83,45 +84,39 @@ std::string ascii_slug(std::string_view text, std::size_t max_chars) {
             word += lower(text[i++]);
             continue;
         }
-        bool replaced = false;
-        for (const auto& [accented, plain] : unaccented) {
-            if (text.substr(i, accented.size()) == accented) {
-                word += plain;
-                i += accented.size();
-                replaced = true;
-                break;
-            }
+        const auto n = std::min(utf8_sequence_length(static_cast<unsigned char>(text[i])),
+                                text.size() - i);
+        if (n > 1 && !ascii) {
+            word.append(text.substr(i, n));
+            i += n;
+            continue;
         }
-        if (replaced) continue;
-        end_word();
-        i += utf8_sequence_length(static_cast<unsigned char>(text[i]));
+        const auto plain = ascii ? std::find_if(unaccented.begin(), unaccented.end(),
+                                                [&](const auto& pair) {
+                                                    return text.substr(i, pair.first.size()) ==
+                                                           pair.first;
+                                                })
+                                 : unaccented.end();
+        if (plain != unaccented.end()) {
+            word += plain->second;
+            i += plain->first.size();
+            continue;
+        }
+        end_word();  // spaces, punctuation, "/", control characters, other scripts
+        i += n;
     }
     end_word();
     return out.take();
 }
 
+}  // namespace
+
+std::string ascii_slug(std::string_view text, std::size_t max_chars) {
+    return slug(text, max_chars, true);
+}
+
 std::string utf8_slug(std::string_view text, std::size_t max_chars) {
-    slug_builder out(max_chars);
-    std::string word;
-    const auto end_word = [&] {
-        if (!word.empty()) out.piece(word);
-        word.clear();
-        out.gap();
-    };
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        const auto n = std::min(utf8_sequence_length(c), text.size() - i);
-        if (n > 1) {
-            word.append(text.substr(i, n));
-        } else if (ascii_alnum(text[i])) {
-            word += lower(text[i]);
-        } else {
-            end_word();  // spaces, punctuation, "/" and control characters
-        }
-        i += n;
-    }
-    end_word();
-    return out.take();
+    return slug(text, max_chars, false);
 }
 
 std::string content_disposition(std::string_view ascii_name, std::string_view utf8_name) {
