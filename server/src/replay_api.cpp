@@ -92,16 +92,22 @@ struct shareable_session {
     std::vector<protocol::stamped_op> log;
     protocol::board board;
 };
-std::optional<shareable_session> read_shareable(app& a, const std::string& session_id) {
-    std::vector<protocol::stamped_op> log;
-    if (a.sessions.read_ops(session_id, log)) return std::nullopt;
-    auto board = fold(log);
-    if (!board) return std::nullopt;
-    if (!board->settings.anonymous) return shareable_session{std::move(log), std::move(*board)};
-    auto shared = protocol::anonymized_log(*board, log, a.cfg.anonymity_threshold);
+// From a log already read and the board it folds into.
+std::optional<shareable_session> shareable(const app& a, const std::vector<protocol::stamped_op>& log,
+                                           const protocol::board& board) {
+    if (!board.settings.anonymous) return shareable_session{log, board};
+    auto shared = protocol::anonymized_log(board, log, a.cfg.anonymity_threshold);
     auto shown = fold(shared);
     if (!shown) return std::nullopt;
     return shareable_session{std::move(shared), std::move(*shown)};
+}
+
+std::optional<shareable_session> read_shareable(app& a, const std::string& session_id) {
+    std::vector<protocol::stamped_op> log;
+    if (a.sessions.read_ops(session_id, log)) return std::nullopt;
+    const auto board = fold(log);
+    if (!board) return std::nullopt;
+    return shareable(a, log, *board);
 }
 
 // "2026-11-25-atelier-isolement-compte-rendu" (fr) or "...-minutes" (en).
@@ -267,7 +273,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     std::string_view type;
     if (format == "json") {
         // The backup: the whole log, but of an anonymous session only what may leave.
-        const auto session = read_shareable(a, session_id);
+        const auto session = shareable(a, log, board);
         if (!session) return storage_error(request);
         auto res = json_ok(request, protocol::session_export(session->board, session->log));
         res.set(http::field::content_disposition, attachment("json"));
