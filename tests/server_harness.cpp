@@ -124,8 +124,16 @@ void ws_client::read_more() {
             reason_ = ws_.reason();
             return;
         }
-        inbox_.push_back(beast::buffers_to_string(buffer_.data()));
+        // A client that said "lines" may get several messages in one frame.
+        const std::string frame = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
+        ++frames_;
+        std::size_t start = 0;
+        while (start <= frame.size()) {
+            const auto end = std::min(frame.find('\n', start), frame.size());
+            inbox_.push_back(frame.substr(start, end - start));
+            start = end + 1;
+        }
         read_more();
     });
 }

@@ -95,6 +95,8 @@ class ws_client {
     std::vector<json> drain(std::chrono::milliseconds quiet = 300ms);
 
     bool closed() const { return closed_; }
+    // WebSocket frames received so far (a frame may hold several messages).
+    std::size_t frames() const { return frames_; }
     boost::beast::websocket::close_reason close_reason() const { return reason_; }
     // Waits until the server closes the connection.
     bool wait_closed(std::chrono::milliseconds timeout = 5s);
@@ -114,6 +116,7 @@ class ws_client {
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;
     std::deque<std::string> inbox_;
+    std::size_t frames_ = 0;
     bool closed_ = false;
     boost::beast::websocket::close_reason reason_;
 };

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ruche/protocol/codec.hpp"
+#include "ruche/protocol/messages.hpp"
 #include "ruche/protocol/record.hpp"
 
 using namespace ruche::protocol;
@@ -284,4 +285,19 @@ TEST_CASE("corrupt binary records are refused, never misread") {
     CHECK_FALSE(decode_record(bytes + "x").ok());
     CHECK_FALSE(decode_record("").ok());
     CHECK_FALSE(decode_record("\x02").ok());
+}
+
+TEST_CASE("hello may ask for several messages per frame, with a boolean") {
+    const auto asked = decode_client_message(R"({"type":"hello","join_code":"ABC","lines":true})");
+    const auto* message = std::get_if<client_message>(&asked);
+    REQUIRE(message);
+    CHECK(std::get<hello>(*message).lines);
+
+    const auto silent = decode_client_message(R"({"type":"hello","join_code":"ABC"})");
+    CHECK_FALSE(std::get<hello>(std::get<client_message>(silent)).lines);
+
+    const auto wrong = decode_client_message(R"({"type":"hello","join_code":"ABC","lines":"yes"})");
+    const auto* refused = std::get_if<message_rejection>(&wrong);
+    REQUIRE(refused);
+    CHECK(refused->why.code == errc::wrong_type);
 }

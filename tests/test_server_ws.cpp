@@ -170,6 +170,38 @@ TEST_CASE("a retried op is acknowledged again with the same seq and applied once
     CHECK(twins == 1);
 }
 
+TEST_CASE("a client that reads lines gets what waits for it in one frame; others one per frame") {
+    running_server srv;
+    const auto s = create_session(srv.port(), {{"title", "Lignes"}, {"private_writing", false}});
+    ws_client plain(srv.port());
+    plain.hello_participant(s.join_code);
+    ws_client lines(srv.port());
+    lines.send({{"type", "hello"}, {"join_code", s.join_code}, {"lines", true}});
+    lines.expect("welcome");
+    plain.drain(100ms);
+    lines.drain(100ms);
+
+    // Its ack and its own event leave the room together: one frame, two lines.
+    const auto before = lines.frames();
+    lines.send({{"type", "op"}, {"op_id", "l1"}, {"op", note_add("Deux en un")}});
+    const json ack = lines.expect("ack");
+    const json event = lines.expect("event");
+    CHECK(ack["op_id"] == "l1");
+    CHECK(event["seq"] == ack["seq"]);
+    CHECK(lines.frames() == before + 1);
+
+    CHECK(plain.expect("event")["op"]["text"] == "Deux en un");
+    const auto plain_before = plain.frames();
+    plain.send({{"type", "op"}, {"op_id", "p1"}, {"op", note_add("Un par un")}});
+    CHECK(plain.expect("ack")["op_id"] == "p1");
+    plain.expect("event");
+    CHECK(plain.frames() == plain_before + 2);
+    // The client that reads lines got the other's note too, every line valid JSON.
+    const auto seen = lines.until([](const json& m) { return m.value("type", "") == "event"; });
+    REQUIRE(seen.has_value());
+    CHECK((*seen)["op"]["text"] == "Un par un");
+}
+
 TEST_CASE("a dropped client resumes with exactly the events it missed") {
     running_server srv;
     const auto s = create_session(srv.port(), {{"title", "Reprise"}, {"private_writing", false}});

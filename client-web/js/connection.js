@@ -97,7 +97,9 @@ export class Connection extends EventTarget {
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.addEventListener('open', () => {
-      const hello = { type: 'hello', ...this.hello };
+      // lines: the server may put several messages in one frame, one per
+      // line, which saves a weak phone many small frames after a reconnection.
+      const hello = { type: 'hello', ...this.hello, lines: true };
       if (this.saved.participant_token) hello.participant_token = this.saved.participant_token;
       // Within one page life we hold the state, so only the missed events are
       // needed; the server resumes only someone it knows (token), not a viewer.
@@ -106,7 +108,10 @@ export class Connection extends EventTarget {
       socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (message) => {
-      if (this.socket === socket) this.receive(JSON.parse(message.data));
+      if (this.socket !== socket) return;
+      for (const line of message.data.split('\n')) {
+        if (this.socket === socket) this.receive(JSON.parse(line));
+      }
     });
     socket.addEventListener('close', (e) => {
       if (this.socket !== socket) return;

@@ -106,7 +106,10 @@ export function recordFrames(page) {
   const frames = { sent: [], received: [] };
   page.on('websocket', (ws) => {
     ws.on('framesent', (f) => frames.sent.push(JSON.parse(String(f.payload))));
-    ws.on('framereceived', (f) => frames.received.push(JSON.parse(String(f.payload))));
+    // One frame may hold several messages, one per line (hello "lines").
+    ws.on('framereceived', (f) => {
+      for (const line of String(f.payload).split('\n')) frames.received.push(JSON.parse(line));
+    });
   });
   return frames;
 }

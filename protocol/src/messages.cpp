@@ -28,7 +28,7 @@ std::optional<std::string> optional_string(const json& j, const char* key, std::
 std::variant<client_message, message_rejection> decode_hello(const json& j) {
     static constexpr const char* known[] = {
         "type", "join_code", "facilitator_token", "participant_token",
-        "name", "profile",   "last_seq"};
+        "name", "profile",   "last_seq",          "lines"};
     for (const auto& [key, value] : j.items()) {
         if (std::find(std::begin(known), std::end(known), key) == std::end(known)) {
             return message_rejection{{errc::unknown_field, detail::excerpt(key)}, {}};
@@ -66,6 +66,10 @@ std::variant<client_message, message_rejection> decode_hello(const json& j) {
                                      {}};
         }
         h.last_seq = it->get<std::uint64_t>();
+    }
+    if (auto it = j.find("lines"); it != j.end() && !it->is_null()) {
+        if (!it->is_boolean()) return message_rejection{{errc::wrong_type, "lines must be true or false"}, {}};
+        h.lines = it->get<bool>();
     }
     return client_message{std::move(h)};
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <set>
+#include <unordered_map>
 
 #include "app.hpp"
 #include "secrets.hpp"
@@ -21,6 +22,41 @@ namespace {
 std::shared_ptr<const std::string> shared_text(std::string s) {
     return std::make_shared<const std::string>(std::move(s));
 }
+
+}  // namespace
+
+// What one flush says to each connection, in order, handed over in one hop
+// per connection rather than one per message.
+class room::outbox {
+  public:
+    void add(const std::weak_ptr<ws_session>& to, ws_session::message m) {
+        auto conn = to.lock();
+        if (!conn) return;
+        add(conn, std::move(m));
+    }
+    void add(const std::shared_ptr<ws_session>& conn, ws_session::message m) {
+        auto [it, fresh] = index_.try_emplace(conn.get(), parts_.size());
+        if (fresh) parts_.push_back({conn, {}});
+        parts_[it->second].second.push_back(std::move(m));
+    }
+    void send_all() {
+        for (auto& [conn, messages] : parts_) {
+            if (messages.size() == 1) {
+                conn->send(std::move(messages.front()));
+            } else {
+                conn->send(std::move(messages));
+            }
+        }
+        parts_.clear();
+        index_.clear();
+    }
+
+  private:
+    std::vector<std::pair<std::shared_ptr<ws_session>, std::vector<ws_session::message>>> parts_;
+    std::unordered_map<const ws_session*, std::size_t> index_;
+};
+
+namespace {
 
 bool offered(const protocol::board& b, protocol::profile p) {
     const auto& list = b.settings.profiles;
@@ -314,6 +350,7 @@ void room::flush() {
     std::vector<applied> outcomes;
     std::vector<retry> retries;
     std::map<std::string, std::uint64_t> batch_ids;
+    outbox out;
 
     std::unique_lock board_lock(board_mutex_);
     for (auto& p : batch) {
@@ -324,10 +361,8 @@ void room::flush() {
             if (auto in_batch = batch_ids.find(client_id); in_batch != batch_ids.end()) {
                 seen = in_batch->second;
             } else if (auto ec = app_.sessions.log().find_client_op(id_, client_id, seen)) {
-                if (auto c = p.conn.lock()) {
-                    c->send(shared_text(
-                        protocol::error_message({errc::storage_unavailable, {}}, p.op_id)));
-                }
+                out.add(p.conn,
+                        shared_text(protocol::error_message({errc::storage_unavailable, {}}, p.op_id)));
                 continue;
             }
             if (seen) {
@@ -342,8 +377,7 @@ void room::flush() {
         auto outcome = protocol::apply(board_, s);
         if (!outcome) {
             app_.metrics.ops_rejected_total.inc();
-            if (auto c = p.conn.lock())
-                c->send(shared_text(protocol::error_message(outcome.error(), p.op_id)));
+            out.add(p.conn, shared_text(protocol::error_message(outcome.error(), p.op_id)));
             continue;
         }
         if (!client_id.empty()) batch_ids[client_id] = s.seq;
@@ -369,11 +403,10 @@ void room::flush() {
             protocol::board reloaded;
             if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
             for (const auto& o : outcomes) {
-                if (auto c = o.conn.lock()) {
-                    c->send(shared_text(
-                        protocol::error_message({errc::storage_unavailable, {}}, o.op_id)));
-                }
+                out.add(o.conn,
+                        shared_text(protocol::error_message({errc::storage_unavailable, {}}, o.op_id)));
             }
+            out.send_all();
             return;
         }
         app_.metrics.ops_applied_total.inc(logged.size());
@@ -382,16 +415,14 @@ void room::flush() {
 
     for (std::size_t i = 0; i < logged.size(); ++i) {
         if (!outcomes[i].op_id.empty()) {
-            if (auto c = outcomes[i].conn.lock()) {
-                c->send(shared_text(protocol::ack_message(outcomes[i].op_id, logged[i].op.seq)));
-            }
+            out.add(outcomes[i].conn,
+                    shared_text(protocol::ack_message(outcomes[i].op_id, logged[i].op.seq)));
         }
         recent_.push_back({std::move(logged[i].op), std::move(outcomes[i].audience)});
-        broadcast(recent_.back());
+        broadcast(recent_.back(), out);
     }
-    for (const auto& r : retries) {
-        if (auto c = r.conn.lock()) c->send(shared_text(protocol::ack_message(r.op_id, r.seq)));
-    }
+    for (const auto& r : retries) out.add(r.conn, shared_text(protocol::ack_message(r.op_id, r.seq)));
+    out.send_all();
     while (recent_.size() > app_.cfg.limits.resume_window) recent_.pop_front();
     update_summary();
 }
@@ -409,7 +440,7 @@ void room::stamp(protocol::stamped_op& s) const {
     if (auto* action = std::get_if<protocol::ops::action_add>(&s.op)) action->action = "a" + seq;
 }
 
-void room::broadcast(const past_event& e) {
+void room::broadcast(const past_event& e, outbox& out) {
     // One serialisation per view: facilitators, the author, everyone else.
     // Only a resync (state attached) is serialised per participant.
     std::shared_ptr<const std::string> for_facilitators, for_author, for_others;
@@ -428,7 +459,7 @@ void room::broadcast(const past_event& e) {
                     e.audience.only.end()) {
                 continue;
             }
-            conn->send(*cached);
+            out.add(conn, *cached);
             continue;
         }
         auto view = m.facilitator
@@ -438,7 +469,7 @@ void room::broadcast(const past_event& e) {
         if (!view) continue;
         auto text = shared_text(protocol::event_message(std::move(*view)));
         if (cached) *cached = text;
-        conn->send(std::move(text));
+        out.add(conn, std::move(text));
     }
 }
 

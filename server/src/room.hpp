@@ -81,9 +81,11 @@ class room : public std::enable_shared_from_this<room> {
     void on_leave(const std::shared_ptr<ws_session>& conn);
     void on_close_all(std::uint16_t code, const std::string& reason, bool record_departures);
 
+    class outbox;
+
     void enqueue(pending_op op);
     void flush();
-    void broadcast(const past_event& e);
+    void broadcast(const past_event& e, outbox& out);
     // Server-assigned parts of an op: ids, and a spot for a note given none.
     void stamp(protocol::stamped_op& s) const;
     std::string viewer_welcome() const;

@@ -26,8 +26,7 @@ ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot sl
     : ws_(std::move(socket)),
       app_(a),
       slot_(std::move(slot)),
-      write_deadline_(ws_.get_executor()),
-      hello_deadline_(ws_.get_executor()),
+      deadline_(ws_.get_executor()),
       rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {
     beast::error_code ec;
     const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
@@ -52,6 +51,9 @@ void ws_session::run(beast::http::request<beast::http::string_body> request) {
             [](websocket::response_type& res) { res.set(beast::http::field::server, "ruche"); }));
         self->ws_.read_message_max(limits.read_message_max);
         self->ws_.text(true);
+        // A message goes out as one frame, in one write: no 4 KiB fragments,
+        // and no write buffer of the stream's own.
+        self->ws_.auto_fragment(false);
         self->ws_.async_accept(request, [self](beast::error_code ec) { self->on_accept(ec); });
     });
 }
@@ -61,12 +63,42 @@ void ws_session::on_accept(beast::error_code ec) {
     app_.metrics.connections.add(1);
     app_.metrics.connections_total.inc();
     // A connection that never joins a session must not hold a place forever.
-    hello_deadline_.expires_after(app_.cfg.limits.hello_timeout);
-    hello_deadline_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
-        if (timer_ec || self->state_ == state::joined) return;
-        self->do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "no hello");
-    });
+    hello_due_ = std::chrono::steady_clock::now() + app_.cfg.limits.hello_timeout;
+    arm_deadline(hello_due_);
     do_read();
+}
+
+void ws_session::arm_deadline(std::chrono::steady_clock::time_point due) {
+    if (deadline_armed_ && due >= deadline_due_) return;  // it will look again then
+    deadline_armed_ = true;
+    deadline_due_ = due;
+    deadline_.expires_at(due);  // cancels a later wait, whose handler sees operation_aborted
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec) return;
+        self->on_deadline();
+    });
+}
+
+void ws_session::on_deadline() {
+    deadline_armed_ = false;
+    if (gone_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto write_due = write_started_ + app_.cfg.limits.write_timeout;
+    if (writing_ && now >= write_due) {
+        // The peer stopped reading: nothing more can be said to it politely.
+        spdlog::info("closing a connection whose writes stalled");
+        app_.metrics.slow_consumers_closed_total.inc();
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        return;
+    }
+    const bool waiting_hello = state_ != state::joined && !closing_;
+    if (waiting_hello && now >= hello_due_) {
+        do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "no hello");
+    } else if (waiting_hello) {
+        arm_deadline(hello_due_);
+    }
+    if (writing_) arm_deadline(write_due);
 }
 
 void ws_session::do_read() {
@@ -84,6 +116,8 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
+    // An idle connection keeps no read buffer (most of them are idle).
+    buffer_.shrink_to_fit();
     if (!closing_) handle(text, ws_.got_text());
     do_read();
 }
@@ -113,12 +147,12 @@ void ws_session::handle(std::string_view text, bool is_text) {
         reply_error(refused->why, refused->op_id);
         return;
     }
-    auto& message = std::get<protocol::client_message>(decoded);
-    if (auto* hello = std::get_if<protocol::hello>(&message)) {
+    auto& received = std::get<protocol::client_message>(decoded);
+    if (auto* hello = std::get_if<protocol::hello>(&received)) {
         handle_hello(std::move(*hello));
         return;
     }
-    auto& op = std::get<protocol::op_message>(message);
+    auto& op = std::get<protocol::op_message>(received);
     if (state_ == state::waiting_hello) {
         reply_error({errc::hello_required, {}}, op.op_id);
         return;
@@ -162,6 +196,7 @@ void ws_session::handle_hello(protocol::hello hello) {
         return;
     }
     state_ = state::joining;
+    lines_ = hello.lines;
     room_ = r;
     room_->join(shared_from_this(), std::move(hello), facilitator);
 }
@@ -171,7 +206,6 @@ void ws_session::joined(std::string participant) {
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
                   self->state_ = state::joined;
-                  self->hello_deadline_.cancel();
               });
 }
 
@@ -186,52 +220,82 @@ void ws_session::reply_error(protocol::rejection why, std::string_view op_id) {
     enqueue(shared_text(protocol::error_message(why, op_id)));
 }
 
-void ws_session::send(std::shared_ptr<const std::string> message) {
+void ws_session::send(message m) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(m)]() mutable {
+        self->enqueue(std::move(m));
+    });
+}
+
+void ws_session::send(std::vector<message> messages) {
     net::post(ws_.get_executor(),
-              [self = shared_from_this(), message = std::move(message)]() mutable {
-                  self->enqueue(std::move(message));
+              [self = shared_from_this(), messages = std::move(messages)]() mutable {
+                  for (auto& m : messages) self->enqueue(std::move(m));
               });
 }
 
-void ws_session::enqueue(std::shared_ptr<const std::string> message) {
+void ws_session::enqueue(message m) {
     if (closing_ || gone_) return;
-    if (queued_bytes_ + message->size() > app_.cfg.limits.send_queue_bytes) {
+    if (queued_bytes_ + m->size() > app_.cfg.limits.send_queue_bytes) {
         // A client that does not read must not grow our memory nor slow the others.
         app_.metrics.slow_consumers_closed_total.inc();
         spdlog::info("closing a connection that does not keep up ({} bytes queued)", queued_bytes_);
         do_close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "slow consumer");
         return;
     }
-    queued_bytes_ += message->size();
-    app_.metrics.bytes_queued.add(static_cast<std::int64_t>(message->size()));
-    queue_.push_back(std::move(message));
-    if (!writing_) do_write();
+    queued_bytes_ += m->size();
+    app_.metrics.bytes_queued.add(static_cast<std::int64_t>(m->size()));
+    queue_.push_back(std::move(m));
+    // Posted, not written now: what the room sends in the same turn joins this frame.
+    if (!writing_) {
+        writing_ = true;
+        net::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+    }
 }
 
+namespace {
+// Larger frames would only delay the first message of the next one.
+constexpr std::size_t max_coalesced_bytes = 256 * 1024;
+const char newline = '\n';
+}  // namespace
+
 void ws_session::do_write() {
+    if (gone_ || queue_.empty()) {
+        // Closed meanwhile: what was queued was dropped, the close frame is due.
+        writing_ = false;
+        if (!gone_ && close_after_write_) {
+            auto reason = *close_after_write_;
+            close_after_write_.reset();
+            ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+        }
+        return;
+    }
     writing_ = true;
-    write_deadline_.expires_after(app_.cfg.limits.write_timeout);
-    write_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (ec || !self->writing_) return;
-        // The peer stopped reading: nothing more can be said to it politely.
-        spdlog::info("closing a connection whose writes stalled");
-        self->app_.metrics.slow_consumers_closed_total.inc();
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    write_started_ = std::chrono::steady_clock::now();
+    arm_deadline(write_started_ + app_.cfg.limits.write_timeout);
+    frame_.clear();
+    frame_.push_back(net::buffer(*queue_.front()));
+    std::size_t bytes = queue_.front()->size();
+    in_write_ = 1;
+    while (lines_ && in_write_ < queue_.size() &&
+           bytes + queue_[in_write_]->size() + 1 <= max_coalesced_bytes) {
+        frame_.push_back(net::buffer(&newline, 1));
+        frame_.push_back(net::buffer(*queue_[in_write_]));
+        bytes += queue_[in_write_]->size() + 1;
+        ++in_write_;
+    }
+    ws_.async_write(frame_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->on_write(ec, n);
     });
-    ws_.async_write(net::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                        self->on_write(ec, n);
-                    });
 }
 
 void ws_session::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
-    write_deadline_.cancel();
-    const std::size_t size = queue_.front()->size();
-    queue_.pop_front();
-    queued_bytes_ -= size;
-    app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(size));
+    for (; in_write_ > 0; --in_write_) {
+        const std::size_t size = queue_.front()->size();
+        queue_.pop_front();
+        queued_bytes_ -= size;
+        app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(size));
+    }
     if (ec) {
         on_gone();
         return;
@@ -256,7 +320,7 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
     if (closing_ || gone_) return;
     closing_ = true;
     // Drop what is not being written yet; the close frame goes right after.
-    while (queue_.size() > (writing_ ? 1u : 0u)) {
+    while (queue_.size() > in_write_) {
         queued_bytes_ -= queue_.back()->size();
         app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queue_.back()->size()));
         queue_.pop_back();
@@ -272,7 +336,7 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
 void ws_session::on_gone() {
     if (gone_) return;
     gone_ = true;
-    hello_deadline_.cancel();
+    deadline_.cancel();
     app_.metrics.connections.sub(1);
     if (room_) room_->leave(shared_from_this());
     room_.reset();

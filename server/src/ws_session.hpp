@@ -3,13 +3,17 @@
 // One WebSocket connection. It reads client messages, enforces the
 // per-connection limits (message size, op rate, send queue bytes, write
 // deadline) and writes what its room sends, in order, from a queue of shared
-// immutable buffers. Everything runs on the connection's own strand.
+// immutable buffers. A client that said `"lines": true` gets everything
+// waiting in one frame, one message per line: one write instead of many.
+// Everything runs on the connection's own strand.
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <chrono>
 #include <deque>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -30,8 +34,11 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     // Accepts the upgrade request read by the HTTP session.
     void run(boost::beast::http::request<boost::beast::http::string_body> request);
 
+    using message = std::shared_ptr<const std::string>;
+
     // Thread-safe: called by the room.
-    void send(std::shared_ptr<const std::string> message);
+    void send(message m);
+    void send(std::vector<message> messages);  // in order, one hop to the connection's strand
     void close(std::uint16_t code, std::string reason);
     void joined(std::string participant);
     void join_failed();
@@ -45,8 +52,12 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     void handle(std::string_view text, bool is_text);
     void handle_hello(protocol::hello hello);
     void reply_error(protocol::rejection why, std::string_view op_id = {});
-    void enqueue(std::shared_ptr<const std::string> message);
+    void enqueue(message m);
     void do_write();
+    // One timer per connection for both deadlines (hello, stalled write):
+    // re-armed only when the next one due is earlier than the one it waits for.
+    void arm_deadline(std::chrono::steady_clock::time_point due);
+    void on_deadline();
     void on_write(boost::beast::error_code ec, std::size_t bytes);
     void do_close(std::uint16_t code, std::string reason);
     void on_gone();
@@ -55,8 +66,11 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     app& app_;
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;
-    boost::asio::steady_timer write_deadline_;
-    boost::asio::steady_timer hello_deadline_;
+    boost::asio::steady_timer deadline_;
+    std::chrono::steady_clock::time_point deadline_due_;
+    bool deadline_armed_ = false;
+    std::chrono::steady_clock::time_point hello_due_;
+    std::chrono::steady_clock::time_point write_started_;
     std::string remote_;
 
     state state_ = state::waiting_hello;
@@ -65,8 +79,11 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     token_bucket rate_;
     std::size_t strikes_ = 0;
 
-    std::deque<std::shared_ptr<const std::string>> queue_;
+    std::deque<message> queue_;
     std::size_t queued_bytes_ = 0;
+    bool lines_ = false;                       // the client reads several messages per frame
+    std::size_t in_write_ = 0;                 // messages at the queue's front being written
+    std::vector<boost::asio::const_buffer> frame_;  // their buffers, and the newlines between
     bool writing_ = false;
     bool closing_ = false;  // no more writes but the close frame
     bool gone_ = false;

@@ -26,6 +26,10 @@ struct hello {
     std::string name;
     std::optional<protocol::profile> profile;
     std::optional<std::uint64_t> last_seq;
+    // The client reads frames that hold several messages, one per line
+    // (JSON never holds a raw newline): the server may then coalesce what is
+    // waiting for this connection into one frame.
+    bool lines = false;
     bool operator==(const hello&) const = default;
 };
 
