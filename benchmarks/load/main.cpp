@@ -9,6 +9,9 @@
 //   fanout   sessions of --session-size, --writers of them writing; a rate per step
 //            (--rates) or as fast as acks allow (--window ops in flight per writer)
 //   resume   every connection dropped at once, then back with its token and last seq
+//   churn    ops flowing while connections drop mid-write and come back, new people
+//            join, readers stall, and sessions are created and deleted: for
+//            sanitizer builds; it reports whether the server stayed up
 //
 // Output: one JSON object per measurement on stdout, a readable line on stderr.
 
@@ -118,7 +121,8 @@ std::string http_request(const sockaddr_in& server, const std::string& request) 
     for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     const auto body = answer.find("\r\n\r\n");
-    if (answer.compare(0, 12, "HTTP/1.1 201") != 0 && answer.compare(0, 12, "HTTP/1.1 200") != 0) {
+    if (answer.compare(0, 12, "HTTP/1.1 201") != 0 && answer.compare(0, 12, "HTTP/1.1 200") != 0 &&
+        answer.compare(0, 12, "HTTP/1.1 204") != 0) {
         throw std::runtime_error("HTTP request refused: " + answer.substr(0, answer.find("\r\n")));
     }
     // The JSON object of the body, whether or not it came in chunks.
@@ -131,6 +135,9 @@ std::string http_request(const sockaddr_in& server, const std::string& request) 
 struct session {
     std::string join_code;
     std::vector<std::size_t> members;
+    std::string id;
+    std::string facilitator_token;
+    bool deleted = false;
 };
 
 struct client {
@@ -177,6 +184,7 @@ class generator {
         if (o_.scenario == "idle") return run_idle();
         if (o_.scenario == "fanout") return run_fanout();
         if (o_.scenario == "resume") return run_resume();
+        if (o_.scenario == "churn") return run_churn();
         usage("unknown scenario " + o_.scenario);
     }
 
@@ -197,7 +205,9 @@ class generator {
                                 "\r\nContent-Type: application/json\r\nConnection: close\r\n"
                                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
         const auto answer = json::parse(http_request(address(o_), req));
-        sessions_.push_back({answer.at("join_code").get<std::string>(), {}});
+        sessions_.push_back({answer.at("join_code").get<std::string>(), {},
+                             answer.at("session_id").get<std::string>(),
+                             answer.at("facilitator_token").get<std::string>()});
     }
 
     void say_hello(std::size_t c) {
@@ -518,6 +528,85 @@ class generator {
                                     {"max", resume_.quantile_ms(1)}}}};
         print(row);
         return all ? 0 : 1;
+    }
+
+    void delete_session(std::size_t index) {
+        auto& victim = sessions_[index];
+        const std::string req = "DELETE /api/sessions/" + victim.id + " HTTP/1.1\r\nHost: " + o_.host +
+                                "\r\nAuthorization: Bearer " + victim.facilitator_token +
+                                "\r\nConnection: close\r\n\r\n";
+        http_request(address(o_), req);
+        victim.deleted = true;
+    }
+
+    bool healthy() {
+        try {
+            http_request(address(o_), "GET /healthz HTTP/1.1\r\nHost: " + o_.host +
+                                          "\r\nConnection: close\r\n\r\n");
+            return true;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    int run_churn() {
+        if (!connect_up_to(o_.connections.front(), 120)) return 1;
+        choose_writers();
+        const double rate = o_.rates.empty() ? 2000 : o_.rates.front();
+        std::uint64_t seed = 88172645463325252ull;
+        auto random = [&](std::size_t n) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            return static_cast<std::size_t>(seed % n);
+        };
+        std::size_t drops = 0, newcomers = 0, stalls = 0, deletions = 0;
+        const auto end = now_ns() + static_cast<std::int64_t>(o_.duration * 1e9);
+        auto next_deletion = now_ns();
+        while (now_ns() < end) {
+            drive(rate, 0.02);
+            // A few connections vanish mid-stream (RST) and come back, resuming or anew.
+            for (int i = 0; i < 8; ++i) {
+                const auto c = random(clients_.size());
+                auto& k = clients_[c];
+                if (sessions_[k.session].deleted) continue;
+                pool_.drop(c);
+                ++drops;
+                if (random(4) == 0) {
+                    k.token.clear();  // a new person on the same phone
+                    ++newcomers;
+                }
+                k.joined = false;
+                pool_.reopen(c);
+                say_hello(c);
+            }
+            // A reader stalls, another starts reading again.
+            const auto s1 = random(clients_.size());
+            pool_.set_reading(s1, random(2) == 0);
+            ++stalls;
+            // Now and then a session is deleted under load; its people go to a new one.
+            if (now_ns() >= next_deletion) {
+                next_deletion = now_ns() + 300'000'000;
+                const auto victim = random(sessions_.size());
+                if (!sessions_[victim].deleted) {
+                    delete_session(victim);
+                    ++deletions;
+                    create_session();
+                    for (auto c : sessions_[victim].members) {
+                        clients_[c].session = sessions_.size() - 1;
+                        clients_[c].token.clear();
+                        sessions_.back().members.push_back(c);
+                        pool_.reopen(c);
+                        say_hello(c);
+                    }
+                    sessions_[victim].members.clear();
+                }
+            }
+        }
+        const bool up = healthy();
+        json row = {{"scenario", "churn"}, {"connections", clients_.size()}, {"drops", drops},
+                    {"newcomers", newcomers}, {"stalls", stalls}, {"deletions", deletions},
+                    {"server_up", up}, {"errors", errors_}};
+        print(row);
+        return up ? 0 : 1;
     }
 
     std::size_t in_flight() const {

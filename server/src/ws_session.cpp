@@ -114,6 +114,10 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
         on_gone();
         return;
     }
+    // A write can fail first (the peer reset the connection) while a message
+    // read before the reset is still on its way here: the connection has
+    // already left its room, so what it said is dropped, not sent to no room.
+    if (gone_) return;
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     // An idle connection keeps no read buffer (most of them are idle).
@@ -158,6 +162,7 @@ void ws_session::handle(std::string_view text, bool is_text) {
         return;
     }
     // While joining, the room receives the op after the hello (same strand order).
+    if (!room_) return;  // never reached while the connection lives; a guard, not a path
     room_->submit(shared_from_this(), std::move(op.op_id), std::move(op.op));
 }
 
