@@ -164,7 +164,7 @@ http_response qr_code(app& a, const http_request& request, const std::string& se
     auto r = a.rooms.room_for(session_id, ec);
     if (!r)
         return json_error(request, http::status::not_found, "unknown_session", "no such session");
-    auto svg = qr_svg(a.join_url(r->meta_unsafe().join_code));
+    auto svg = qr_svg(a.join_url(r->join_code()));
     if (!svg) {
         return json_error(request, http::status::internal_server_error, "qr_failed",
                           "the QR code could not be drawn");
@@ -179,7 +179,7 @@ http_response facilitator_info(app& a, const http_request& request, const std::s
     auto r = a.rooms.room_for(session_id, ec);
     if (!r)
         return json_error(request, http::status::not_found, "unknown_session", "no such session");
-    const auto& code = r->meta_unsafe().join_code;
+    const auto& code = r->join_code();
     const auto s = r->summary();
     return json_response(request, http::status::ok,
                          {{"session_id", session_id},

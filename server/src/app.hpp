@@ -7,6 +7,7 @@
 #include <string>
 
 #include "metrics.hpp"
+#include "op_writer.hpp"
 #include "rate_limit.hpp"
 #include "registry.hpp"
 #include "ruche/server/config.hpp"
@@ -20,6 +21,7 @@ struct app {
           public_url(std::move(public_url_)),
           ioc(io),
           sessions(log, cfg.checkpoint_every),
+          writer(log, metrics),
           rooms(*this),
           join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)),
           creations(cfg.limits.sessions_per_hour, std::chrono::seconds(3600)) {}
@@ -29,6 +31,7 @@ struct app {
     boost::asio::io_context& ioc;
     session_log sessions;
     struct metrics metrics;
+    op_writer writer;  // the durability stage: every room's appends, off the network threads
     registry rooms;
     attempt_limiter join_attempts;
     attempt_limiter creations;  // sessions created (or imported) per client address

@@ -129,7 +129,10 @@ std::shared_ptr<room> registry::room_for(const std::string& session_id, std::err
         spdlog::error("session {} cannot record departures: {}", session_id, ec.message());
         return nullptr;
     }
-    auto r = std::make_shared<room>(app_, session_id, std::move(board), *meta);
+    // Retries are recognised in memory, without a read per op.
+    std::vector<std::pair<std::string, std::uint64_t>> client_ops;
+    if ((ec = app_.sessions.log().client_ops(session_id, client_ops))) return nullptr;
+    auto r = std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops));
     rooms_[session_id] = r;
     app_.metrics.sessions_loaded.add(1);
     return r;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "app.hpp"
+#include "op_writer.hpp"
 #include "secrets.hpp"
 #include "ws_session.hpp"
 
@@ -65,23 +66,41 @@ bool offered(const protocol::board& b, protocol::profile p) {
 
 }  // namespace
 
-room::room(app& a, std::string session_id, protocol::board board, session_meta meta)
+// The batch being made durable, and what to say once it is (or is not).
+struct room::batch {
+    struct applied {
+        std::weak_ptr<ws_session> conn;
+        std::string op_id;
+        protocol::audience audience;
+    };
+    struct retry {
+        std::weak_ptr<ws_session> conn;
+        std::string op_id;
+        std::uint64_t seq;
+    };
+    std::vector<server::logged_op> logged;
+    std::vector<applied> outcomes;
+    std::vector<retry> retries;  // the same op twice in this batch
+    std::optional<session_meta> meta;  // the seats it makes durable
+};
+
+room::room(app& a, std::string session_id, protocol::board board, session_meta meta,
+           std::vector<std::pair<std::string, std::uint64_t>> client_ops)
     : app_(a),
       strand_(net::make_strand(a.ioc)),
       id_(std::move(session_id)),
+      join_code_(meta.join_code),
       board_(std::move(board)),
-      meta_(std::move(meta)) {
+      meta_(meta),
+      durable_meta_(std::move(meta)) {
+    client_ops_.reserve(client_ops.size());
+    for (auto& [id, seq] : client_ops) client_ops_.emplace(std::move(id), seq);
     update_summary();
 }
 
 room_summary room::summary() const {
     std::lock_guard lock(summary_mutex_);
     return summary_;
-}
-
-std::string room::live_state() const {
-    std::lock_guard lock(board_mutex_);
-    return protocol::serialize(board_);
 }
 
 void room::update_summary() {
@@ -130,7 +149,7 @@ void room::close_all(std::uint16_t code, std::string reason) {
 
 void room::retire(std::uint16_t code, std::string reason) {
     retired_ = true;
-    { std::lock_guard wait_for_append(append_mutex_); }
+    app_.writer.retire(id_);
     net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
         self->on_close_all(code, reason, false);
     });
@@ -138,7 +157,9 @@ void room::retire(std::uint16_t code, std::string reason) {
 
 bool room::connected(const std::string& participant) const {
     return std::any_of(members_.begin(), members_.end(),
-                       [&](const member& m) { return m.participant == participant; });
+                       [&](const member& m) { return m.participant == participant; }) ||
+           std::any_of(joiners_.begin(), joiners_.end(),
+                       [&](const joiner& j) { return j.participant == participant; });
 }
 
 void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
@@ -148,16 +169,18 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         conn->join_failed();
     };
     if (retired_) return refuse({errc::invalid_token, "the session was deleted"});
-    std::string participant;
-    std::string token;
+    joiner j;
+    j.conn = conn;
+    j.facilitator = facilitator;
+    j.last_seq = hello.last_seq;
     if (facilitator) {
         // A seat token takes a facilitator back to their seat; an unknown one
         // is no reason to refuse someone who holds the facilitator token.
         if (hello.participant_token) {
             if (auto it = meta_.facilitator_seats.find(*hello.participant_token);
                 it != meta_.facilitator_seats.end()) {
-                participant = it->second;
-                token = it->first;
+                j.participant = it->second;
+                j.token = it->first;
             }
         }
     } else if (hello.participant_token) {
@@ -165,64 +188,84 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         if (it == meta_.participant_tokens.end()) {
             return refuse({errc::invalid_token, "participant_token"});
         }
-        participant = it->second;
-        token = it->first;
+        j.participant = it->second;
+        j.token = it->first;
     }
     if (hello.profile && !offered(board_, *hello.profile)) {
         return refuse(
             {errc::profile_not_offered, std::string(protocol::to_string(*hello.profile))});
     }
-    if (participant.empty() && !facilitator && board_.phase == protocol::phase::closed) {
+    j.returning = hello.participant_token.has_value() || facilitator;
+    if (j.participant.empty() && !facilitator && board_.phase == protocol::phase::closed) {
         // Too late to take part: they see the results, are not counted and
         // may change nothing.
-        members_.push_back({conn, conn.get(), {}, false});
-        conn->send(shared_text(viewer_welcome()));
-        conn->joined({});
-        return;
-    }
-    if (participant.empty()) {
-        // A new seat: its token must be durable before it is handed out.
-        session_meta next = meta_;
-        token = random_token();
+        j.returning = false;
+    } else if (j.participant.empty()) {
+        // A new seat: its token is written with the next batch, and handed
+        // out once durable.
+        j.token = random_token();
+        j.new_seat = true;
         if (facilitator) {
-            participant = "f" + std::to_string(next.next_facilitator++);
-            next.facilitator_seats[token] = participant;
+            j.participant = "f" + std::to_string(meta_.next_facilitator++);
+            meta_.facilitator_seats[j.token] = j.participant;
         } else {
-            participant = "p" + std::to_string(next.next_participant++);
-            next.participant_tokens[token] = participant;
+            j.participant = "p" + std::to_string(meta_.next_participant++);
+            meta_.participant_tokens[j.token] = j.participant;
         }
-        if (auto ec = app_.sessions.log().put_metadata(id_, next.serialize())) {
-            spdlog::error("session {}: cannot store a participant: {}", id_, ec.message());
-            return refuse({errc::storage_unavailable, {}});
-        }
-        meta_ = std::move(next);
     }
 
-    // Resume with exactly the missed events when they are all still in memory.
-    std::optional<std::uint64_t> resume_after;
-    const bool returning = hello.participant_token.has_value() || facilitator;
-    if (hello.last_seq && *hello.last_seq <= board_.seq && returning) {
-        const std::uint64_t oldest = recent_.empty() ? board_.seq + 1 : recent_.front().op.seq;
-        if (*hello.last_seq + 1 >= oldest) resume_after = *hello.last_seq;
+    if (!j.participant.empty()) {
+        const bool was_connected = connected(j.participant);
+        const auto known = board_.participants.find(j.participant);
+        const bool changes = known == board_.participants.end() || !known->second.present ||
+                             (!hello.name.empty() && hello.name != known->second.name) ||
+                             (hello.profile && hello.profile != known->second.profile);
+        if (!was_connected || changes) {
+            enqueue({{},
+                     std::string(protocol::system_author),
+                     {},
+                     protocol::ops::participant_join{
+                         j.participant,
+                         facilitator ? protocol::role::facilitator : protocol::role::participant,
+                         hello.name, hello.profile}});
+        }
     }
-    const bool was_connected = connected(participant);
-    members_.push_back({conn, conn.get(), participant, facilitator});
-    conn->send(shared_text(welcome(participant, token, facilitator, resume_after)));
-    conn->joined(participant);
+    const bool ready = !j.new_seat && !writing_;
+    joiners_.push_back(std::move(j));
+    if (ready) {
+        // Nothing is being written: the board is durable, welcome at once.
+        outbox out;
+        welcome_ready(out);
+        out.send_all();
+    } else if (joiners_.back().new_seat && !flush_posted_ && !writing_) {
+        flush_posted_ = true;
+        net::post(strand_, [self = shared_from_this()] { self->flush(); });
+    }
+}
 
-    const auto known = board_.participants.find(participant);
-    const bool changes = known == board_.participants.end() || !known->second.present ||
-                         (!hello.name.empty() && hello.name != known->second.name) ||
-                         (hello.profile && hello.profile != known->second.profile);
-    if (!was_connected || changes) {
-        enqueue({{},
-                 std::string(protocol::system_author),
-                 {},
-                 protocol::ops::participant_join{
-                     participant,
-                     facilitator ? protocol::role::facilitator : protocol::role::participant,
-                     hello.name, hello.profile}});
+void room::welcome_ready(outbox& out) {
+    // Welcomed from the board as it is now, which is durable (no batch in
+    // flight), so no event they get later is already in their state.
+    std::vector<joiner> waiting;
+    for (auto& j : joiners_) {
+        if (j.new_seat) {
+            waiting.push_back(std::move(j));
+            continue;
+        }
+        members_.push_back({j.conn, j.conn.get(), j.participant, j.facilitator});
+        out.add(j.conn, shared_text(j.participant.empty() && !j.facilitator ? viewer_welcome()
+                                                                            : welcome(j)));
+        j.conn->joined(j.participant);
+        for (auto& op : j.early_ops) {
+            if (j.participant.empty()) {
+                out.add(op.conn,
+                        shared_text(protocol::error_message({errc::session_closed, {}}, op.op_id)));
+            } else {
+                enqueue(std::move(op));
+            }
+        }
     }
+    joiners_ = std::move(waiting);
 }
 
 std::string room::viewer_welcome() const {
@@ -234,15 +277,20 @@ std::string room::viewer_welcome() const {
         .dump();
 }
 
-std::string room::welcome(const std::string& participant, const std::string& token,
-                          bool facilitator, std::optional<std::uint64_t> resume_after) const {
+std::string room::welcome(const joiner& j) const {
+    // Resume with exactly the missed events when they are all still in memory.
+    std::optional<std::uint64_t> resume_after;
+    if (j.last_seq && *j.last_seq <= board_.seq && j.returning) {
+        const std::uint64_t oldest = recent_.empty() ? board_.seq + 1 : recent_.front().op.seq;
+        if (*j.last_seq + 1 >= oldest) resume_after = *j.last_seq;
+    }
     protocol::json w = {{"type", "welcome"},
                         {"session_id", id_},
-                        {"participant_id", participant},
-                        {"role", facilitator ? "facilitator" : "participant"},
+                        {"participant_id", j.participant},
+                        {"role", j.facilitator ? "facilitator" : "participant"},
                         {"seq", board_.seq}};
-    if (!token.empty()) w["participant_token"] = token;
-    if (facilitator) {
+    if (!j.token.empty()) w["participant_token"] = j.token;
+    if (j.facilitator) {
         w["join_code"] = meta_.join_code;
         w["join_url"] = app_.join_url(meta_.join_code);
     }
@@ -250,9 +298,10 @@ std::string room::welcome(const std::string& participant, const std::string& tok
         protocol::json events = protocol::json::array();
         for (const auto& e : recent_) {
             if (e.op.seq <= *resume_after) continue;
-            if (facilitator) {
+            if (j.facilitator) {
                 events.push_back(protocol::facilitator_event(board_, e.op, e.audience));
-            } else if (auto view = protocol::project_event(board_, e.op, e.audience, participant)) {
+            } else if (auto view =
+                           protocol::project_event(board_, e.op, e.audience, j.participant)) {
                 // Projected against the current board: a resync event carries today's state.
                 events.push_back(std::move(*view));
             }
@@ -261,7 +310,7 @@ std::string room::welcome(const std::string& participant, const std::string& tok
     } else {
         // The facilitator sees everything, even before their own join is on the board.
         w["state"] =
-            facilitator ? protocol::to_json(board_) : protocol::project(board_, participant);
+            j.facilitator ? protocol::to_json(board_) : protocol::project(board_, j.participant);
     }
     return w.dump();
 }
@@ -270,6 +319,13 @@ void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id,
     auto it = std::find_if(members_.begin(), members_.end(),
                            [&](const member& m) { return m.key == conn.get(); });
     if (it == members_.end()) {
+        // Sent right after the hello: it waits for the welcome.
+        auto waiting = std::find_if(joiners_.begin(), joiners_.end(),
+                                    [&](const joiner& j) { return j.conn == conn; });
+        if (waiting != joiners_.end()) {
+            waiting->early_ops.push_back({conn, waiting->participant, std::move(op_id), std::move(op)});
+            return;
+        }
         conn->send(shared_text(protocol::error_message({errc::hello_required, {}}, op_id)));
         return;
     }
@@ -281,11 +337,20 @@ void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id,
 }
 
 void room::on_leave(const std::shared_ptr<ws_session>& conn) {
-    auto it = std::find_if(members_.begin(), members_.end(),
-                           [&](const member& m) { return m.key == conn.get(); });
-    if (it == members_.end()) return;
-    const std::string participant = it->participant;
-    members_.erase(it);
+    std::string participant;
+    if (auto it = std::find_if(members_.begin(), members_.end(),
+                               [&](const member& m) { return m.key == conn.get(); });
+        it != members_.end()) {
+        participant = it->participant;
+        members_.erase(it);
+    } else if (auto waiting = std::find_if(joiners_.begin(), joiners_.end(),
+                                           [&](const joiner& j) { return j.conn == conn; });
+               waiting != joiners_.end()) {
+        participant = waiting->participant;
+        joiners_.erase(waiting);  // their seat, if new, is still written: it was logged as joined
+    } else {
+        return;
+    }
     if (!participant.empty() && !connected(participant)) {
         enqueue({{},
                  std::string(protocol::system_author),
@@ -300,6 +365,9 @@ void room::on_close_all(std::uint16_t code, const std::string& reason, bool reco
         std::set<std::string> leaving;
         for (const auto& m : members_) {
             if (!m.participant.empty()) leaving.insert(m.participant);
+        }
+        for (const auto& j : joiners_) {
+            if (!j.participant.empty()) leaving.insert(j.participant);
         }
         for (const auto& p : pending_) {
             if (const auto* leave = std::get_if<protocol::ops::participant_leave>(&p.op)) {
@@ -317,12 +385,14 @@ void room::on_close_all(std::uint16_t code, const std::string& reason, bool reco
     for (const auto& m : members_) {
         if (auto c = m.conn.lock()) c->close(code, reason);
     }
+    for (const auto& j : joiners_) j.conn->close(code, reason);
     members_.clear();
+    joiners_.clear();
 }
 
 void room::enqueue(pending_op op) {
     pending_.push_back(std::move(op));
-    if (!flush_posted_) {
+    if (!flush_posted_ && !writing_) {
         flush_posted_ = true;
         // Posted, not run now: ops already queued on the strand join this batch.
         net::post(strand_, [self = shared_from_this()] { self->flush(); });
@@ -331,43 +401,32 @@ void room::enqueue(pending_op op) {
 
 void room::flush() {
     flush_posted_ = false;
-    if (retired_) pending_.clear();
-    if (pending_.empty()) return;
-    std::vector<pending_op> batch = std::move(pending_);
+    if (writing_) return;  // the batch in flight flushes again once durable
+    if (retired_) {
+        pending_.clear();
+        return;
+    }
+    const bool new_seats = std::any_of(joiners_.begin(), joiners_.end(),
+                                       [](const joiner& j) { return j.new_seat; });
+    if (pending_.empty() && !new_seats) return;
+    std::vector<pending_op> ops = std::move(pending_);
     pending_.clear();
 
-    struct applied {
-        std::weak_ptr<ws_session> conn;
-        std::string op_id;
-        protocol::audience audience;
-    };
-    struct retry {
-        std::weak_ptr<ws_session> conn;
-        std::string op_id;
-        std::uint64_t seq;
-    };
-    std::vector<server::logged_op> logged;
-    std::vector<applied> outcomes;
-    std::vector<retry> retries;
-    std::map<std::string, std::uint64_t> batch_ids;
-    outbox out;
-
-    std::unique_lock board_lock(board_mutex_);
-    for (auto& p : batch) {
+    auto b = std::make_shared<batch>();
+    std::unordered_map<std::string, std::uint64_t> in_batch;
+    outbox out;  // refusals and retries of durable ops: answered now
+    for (auto& p : ops) {
         std::string client_id;
         if (!p.op_id.empty()) {
             client_id = p.by + ":" + p.op_id;
-            std::optional<std::uint64_t> seen;
-            if (auto in_batch = batch_ids.find(client_id); in_batch != batch_ids.end()) {
-                seen = in_batch->second;
-            } else if (auto ec = app_.sessions.log().find_client_op(id_, client_id, seen)) {
-                out.add(p.conn,
-                        shared_text(protocol::error_message({errc::storage_unavailable, {}}, p.op_id)));
+            if (auto seen = in_batch.find(client_id); seen != in_batch.end()) {
+                b->retries.push_back({p.conn, p.op_id, seen->second});
+                app_.metrics.ops_duplicate_total.inc();
                 continue;
             }
-            if (seen) {
+            if (auto seen = client_ops_.find(client_id); seen != client_ops_.end()) {
                 // A retry: acknowledged again with its seq, never applied twice.
-                retries.push_back({p.conn, p.op_id, *seen});
+                out.add(p.conn, shared_text(protocol::ack_message(p.op_id, seen->second)));
                 app_.metrics.ops_duplicate_total.inc();
                 continue;
             }
@@ -380,51 +439,86 @@ void room::flush() {
             out.add(p.conn, shared_text(protocol::error_message(outcome.error(), p.op_id)));
             continue;
         }
-        if (!client_id.empty()) batch_ids[client_id] = s.seq;
-        logged.push_back({std::move(s), std::move(client_id)});
-        outcomes.push_back({p.conn, p.op_id, std::move(*outcome)});
+        if (!client_id.empty()) in_batch[client_id] = s.seq;
+        b->logged.push_back({std::move(s), std::move(client_id)});
+        b->outcomes.push_back({p.conn, p.op_id, std::move(*outcome)});
     }
+    out.send_all();
+    if (b->logged.empty() && !new_seats && b->retries.empty()) return;
 
-    if (!logged.empty()) {
-        const auto started = std::chrono::steady_clock::now();
-        std::error_code ec;
-        {
-            std::lock_guard appending(append_mutex_);
-            ec = retired_ ? make_error_code(storage::errc::not_found)
-                          : app_.sessions.append(id_, logged, board_);
-        }
-        app_.metrics.op_log_append_seconds.observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        app_.metrics.op_log_append_batch_size.observe(static_cast<double>(logged.size()));
-        if (ec) {
-            // Not durable, so not acknowledged, not broadcast, and not on the board:
-            // go back to what the log holds.
-            spdlog::error("session {}: op log append failed: {}", id_, ec.message());
-            protocol::board reloaded;
-            if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
-            for (const auto& o : outcomes) {
-                out.add(o.conn,
-                        shared_text(protocol::error_message({errc::storage_unavailable, {}}, o.op_id)));
-            }
-            out.send_all();
-            return;
-        }
-        app_.metrics.ops_applied_total.inc(logged.size());
+    op_writer::request r;
+    r.session = id_;
+    auto prepared = app_.sessions.prepare(b->logged, board_);
+    r.records = std::move(prepared.records);
+    r.cp = std::move(prepared.cp);
+    if (new_seats) {
+        b->meta = meta_;
+        r.metadata = meta_.serialize();
+        for (auto& j : joiners_) j.seat_in_flight = j.new_seat;
     }
-    board_lock.unlock();
+    r.done = [self = shared_from_this(), b](std::error_code ec) {
+        net::post(self->strand_, [self, b, ec] { self->on_durable(*b, ec); });
+    };
+    writing_ = true;
+    app_.writer.submit(std::move(r));
+}
 
-    for (std::size_t i = 0; i < logged.size(); ++i) {
-        if (!outcomes[i].op_id.empty()) {
-            out.add(outcomes[i].conn,
-                    shared_text(protocol::ack_message(outcomes[i].op_id, logged[i].op.seq)));
+void room::on_durable(batch& b, std::error_code ec) {
+    writing_ = false;
+    outbox out;
+    if (ec) {
+        // Not durable, so not acknowledged, not broadcast, and not on the board.
+        spdlog::error("session {}: op log append failed: {}", id_, ec.message());
+        refuse_everything(b, out);
+        out.send_all();
+        update_summary();
+        return;
+    }
+    app_.metrics.ops_applied_total.inc(b.logged.size());
+    if (b.meta) durable_meta_ = *b.meta;
+    for (std::size_t i = 0; i < b.logged.size(); ++i) {
+        auto& logged = b.logged[i];
+        if (!logged.client_op_id.empty()) client_ops_[logged.client_op_id] = logged.op.seq;
+        if (!b.outcomes[i].op_id.empty()) {
+            out.add(b.outcomes[i].conn,
+                    shared_text(protocol::ack_message(b.outcomes[i].op_id, logged.op.seq)));
         }
-        recent_.push_back({std::move(logged[i].op), std::move(outcomes[i].audience)});
+        recent_.push_back({std::move(logged.op), std::move(b.outcomes[i].audience)});
         broadcast(recent_.back(), out);
     }
-    for (const auto& r : retries) out.add(r.conn, shared_text(protocol::ack_message(r.op_id, r.seq)));
-    out.send_all();
+    for (const auto& r : b.retries) out.add(r.conn, shared_text(protocol::ack_message(r.op_id, r.seq)));
     while (recent_.size() > app_.cfg.limits.resume_window) recent_.pop_front();
+    // Seats written by this batch are durable: their holders may come in.
+    for (auto& j : joiners_) {
+        if (j.seat_in_flight) j.new_seat = j.seat_in_flight = false;
+    }
+    welcome_ready(out);
+    out.send_all();
     update_summary();
+    flush();  // what arrived meanwhile
+}
+
+void room::refuse_everything(batch& b, outbox& out) {
+    const auto unavailable = [&](const std::weak_ptr<ws_session>& conn, const std::string& op_id) {
+        if (!op_id.empty()) {
+            out.add(conn, shared_text(protocol::error_message({errc::storage_unavailable, {}}, op_id)));
+        }
+    };
+    for (const auto& o : b.outcomes) unavailable(o.conn, o.op_id);
+    for (const auto& r : b.retries) unavailable(r.conn, r.op_id);
+    // What was queued behind the batch was applied to nothing yet, but it may
+    // depend on it (a join, a seat): refused too, to be sent again.
+    for (const auto& p : pending_) unavailable(p.conn, p.op_id);
+    pending_.clear();
+    for (auto& j : joiners_) {
+        out.add(j.conn, shared_text(protocol::error_message({errc::storage_unavailable, {}})));
+        j.conn->join_failed();
+        for (const auto& p : j.early_ops) unavailable(p.conn, p.op_id);
+    }
+    joiners_.clear();
+    meta_ = durable_meta_;
+    protocol::board reloaded;
+    if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
 }
 
 void room::stamp(protocol::stamped_op& s) const {

@@ -1,11 +1,15 @@
 #pragma once
 
-// One board session in memory. Everything a room does runs on its own strand:
-// ops are validated and applied in order, appended to the op log in batches
-// (ops that arrive together share one append), acknowledged once durable and
-// broadcast to every connection allowed to see them. No lock is held while
-// writing to sockets: a broadcast only queues a shared buffer on each
-// connection, which writes on its own strand.
+// One board session in memory: the sequencer of its session. Everything a
+// room does runs on its own strand: ops are deduplicated (an index of the
+// client op ids in its log, kept in memory), stamped and applied in order;
+// ops that arrive together form a batch, handed to the durability stage
+// (op_writer) while the strand goes on. Once the batch is durable, its ops
+// are acknowledged and broadcast, each event serialised once per view and the
+// same buffer handed to every recipient. One batch is in flight at a time:
+// what arrives meanwhile forms the next one. People joining are welcomed from
+// durable state only; a new seat (its token) is written with the batch that
+// carries its join, so a thousand joins cost a few writes, not a thousand.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -15,6 +19,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ruche/protocol/board.hpp"
@@ -39,13 +45,13 @@ class room : public std::enable_shared_from_this<room> {
   public:
     using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-    room(app& a, std::string session_id, protocol::board board, session_meta meta);
+    // `client_ops`: every client op id in the session's log, with its seq.
+    room(app& a, std::string session_id, protocol::board board, session_meta meta,
+         std::vector<std::pair<std::string, std::uint64_t>> client_ops = {});
 
     const std::string& id() const { return id_; }
-    const session_meta& meta_unsafe() const { return meta_; }  // set once at load
+    const std::string& join_code() const { return join_code_; }  // never changes
     room_summary summary() const;
-    // The live board's canonical JSON (facilitator's view), from any thread.
-    std::string live_state() const;
 
     // Thread-safe: each posts its work onto the room's strand.
     void join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator);
@@ -54,7 +60,7 @@ class room : public std::enable_shared_from_this<room> {
     // Records everyone's departure, then closes every connection with `code`.
     void close_all(std::uint16_t code, std::string reason);
     // The session is being deleted: from now on nothing is appended to its
-    // log (an append under way is waited for) and every connection is closed.
+    // log (a write under way is waited for) and every connection is closed.
     void retire(std::uint16_t code, std::string reason);
 
   private:
@@ -74,6 +80,20 @@ class room : public std::enable_shared_from_this<room> {
         protocol::stamped_op op;
         protocol::audience audience;
     };
+    // Someone whose hello was accepted, waiting for durable state to be welcomed.
+    struct joiner {
+        std::shared_ptr<ws_session> conn;
+        std::string participant;  // "" for a viewer of a closed session
+        std::string token;
+        bool facilitator = false;
+        bool returning = false;             // came back with a token (may resume)
+        std::optional<std::uint64_t> last_seq;
+        bool new_seat = false;              // their token is not durable yet
+        bool seat_in_flight = false;        // ... and is in the batch being written
+        std::vector<pending_op> early_ops;  // sent before their welcome
+    };
+    struct batch;  // a batch being made durable
+    class outbox;
 
     void on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
                  bool facilitator);
@@ -81,16 +101,17 @@ class room : public std::enable_shared_from_this<room> {
     void on_leave(const std::shared_ptr<ws_session>& conn);
     void on_close_all(std::uint16_t code, const std::string& reason, bool record_departures);
 
-    class outbox;
-
     void enqueue(pending_op op);
     void flush();
+    void on_durable(batch& b, std::error_code ec);
+    // Storage failed: everything queued is refused and the board goes back to the log.
+    void refuse_everything(batch& b, outbox& out);
+    void welcome_ready(outbox& out);
     void broadcast(const past_event& e, outbox& out);
     // Server-assigned parts of an op: ids, and a spot for a note given none.
     void stamp(protocol::stamped_op& s) const;
     std::string viewer_welcome() const;
-    std::string welcome(const std::string& participant, const std::string& token, bool facilitator,
-                        std::optional<std::uint64_t> resume_after) const;
+    std::string welcome(const joiner& j) const;
     bool connected(const std::string& participant) const;
     std::int64_t now_ms() const;
     void update_summary();
@@ -98,15 +119,18 @@ class room : public std::enable_shared_from_this<room> {
     app& app_;
     strand_type strand_;
     std::string id_;
-    protocol::board board_;
-    session_meta meta_;
+    std::string join_code_;
+    protocol::board board_;           // durable, plus the batch in flight once applied
+    session_meta meta_;               // with the seats not yet durable
+    session_meta durable_meta_;       // what the log holds
     std::vector<member> members_;
+    std::vector<joiner> joiners_;
     std::vector<pending_op> pending_;
+    std::unordered_map<std::string, std::uint64_t> client_ops_;  // "<by>:<op_id>" -> seq
     bool flush_posted_ = false;
+    bool writing_ = false;            // a batch is in the durability stage
     std::deque<past_event> recent_;  // the resume window
     std::atomic<bool> retired_{false};
-    std::mutex append_mutex_;         // held only around the op log append
-    mutable std::mutex board_mutex_;  // held while the strand changes board_, for readers elsewhere
     mutable std::mutex summary_mutex_;
     room_summary summary_;
 };

@@ -90,6 +90,7 @@ void server::run(unsigned threads, bool stop_on_signals) {
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
     impl_->ioc.run();
     for (auto& t : pool) t.join();
+    impl_->a.writer.stop();  // what the rooms handed it is written before the last flush
     if (auto ec = impl_->a.sessions.log().flush()) {
         spdlog::error("op log flush failed at shutdown: {}", ec.message());
     }

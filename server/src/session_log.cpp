@@ -10,22 +10,28 @@ namespace {
 constexpr std::size_t read_chunk = 4096;
 }
 
-std::error_code session_log::append(std::string_view session, const std::vector<logged_op>& ops,
-                                    const protocol::board& after) {
-    if (ops.empty()) return {};
-    std::vector<storage::record> records;
-    records.reserve(ops.size());
+prepared_append session_log::prepare(const std::vector<logged_op>& ops,
+                                     const protocol::board& after) const {
+    prepared_append out;
+    if (ops.empty()) return out;
+    out.records.reserve(ops.size());
     for (const auto& o : ops) {
-        records.push_back({o.op.seq, o.client_op_id, protocol::encode_record(o.op)});
+        out.records.push_back({o.op.seq, o.client_op_id, protocol::encode_record(o.op)});
     }
     // Checkpoint when the batch crosses a multiple of `checkpoint_every_`.
     const std::uint64_t first = ops.front().op.seq;
     const std::uint64_t last = ops.back().op.seq;
     if (checkpoint_every_ != 0 && (first - 1) / checkpoint_every_ != last / checkpoint_every_) {
-        const storage::checkpoint cp{last, protocol::serialize(after)};
-        return log_.append(session, records, &cp);
+        out.cp = storage::checkpoint{last, protocol::serialize(after)};
     }
-    return log_.append(session, records);
+    return out;
+}
+
+std::error_code session_log::append(std::string_view session, const std::vector<logged_op>& ops,
+                                    const protocol::board& after) {
+    if (ops.empty()) return {};
+    const auto batch = prepare(ops, after);
+    return log_.append(session, batch.records, batch.cp ? &*batch.cp : nullptr);
 }
 
 std::error_code session_log::load(std::string_view session, protocol::board& out,

@@ -104,6 +104,31 @@ class rocksdb_op_log final : public op_log {
         return guarded([&] { return do_append(session, records, cp); });
     }
 
+    std::error_code append_all(const std::vector<session_append>& parts) override {
+        for (const auto& part : parts) {
+            if (!is_valid_session_id(part.session)) return errc::invalid_session_id;
+        }
+        return guarded([&] { return do_append_all(parts); });
+    }
+
+    std::error_code client_ops(std::string_view session,
+                               std::vector<std::pair<std::string, std::uint64_t>>& out) const override {
+        out.clear();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        const auto ec = guarded([&] {
+            session_iterator it(*db_, family(column::op_ids), session);
+            for (it->Seek(slice(session)); it->Valid(); it->Next()) {
+                const auto key = view(it->key());
+                const auto value = view(it->value());
+                if (value.size() != detail::seq_size) return make_error_code(errc::corruption);
+                out.emplace_back(std::string(key.substr(session.size())), detail::read_be64(value));
+            }
+            return to_error_code(it->status());
+        });
+        if (ec) out.clear();
+        return ec;
+    }
+
     std::error_code head(std::string_view session, std::uint64_t& out) const override {
         out = 0;
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
@@ -277,7 +302,16 @@ class rocksdb_op_log final : public op_log {
     std::error_code do_append(std::string_view session, const std::vector<record>& records,
                               const checkpoint* cp) {
         if (records.empty() && cp == nullptr) return {};
+        return do_append_all({{session, &records, cp, nullptr}});
+    }
 
+    // Puts one session's part into `batch`; `new_head` is its head afterwards.
+    std::error_code stage(rocksdb::WriteBatch& batch, const session_append& part,
+                          std::uint64_t& new_head) {
+        static const std::vector<record> none;
+        const auto session = part.session;
+        const auto& records = part.records ? *part.records : none;
+        const checkpoint* cp = part.cp;
         std::uint64_t head = 0;
         if (auto ec = cached_head(session, head)) return ec;
         if (records.size() > std::numeric_limits<std::uint64_t>::max() - head) {
@@ -286,11 +320,10 @@ class rocksdb_op_log final : public op_log {
         for (std::size_t i = 0; i < records.size(); ++i) {
             if (records[i].seq != head + 1 + i) return errc::sequence_gap;
         }
-        const std::uint64_t new_head = head + records.size();
+        new_head = head + records.size();
         if (cp != nullptr && (cp->seq == 0 || cp->seq > new_head)) return errc::sequence_gap;
         if (auto ec = check_client_op_ids(session, records)) return ec;
 
-        rocksdb::WriteBatch batch;
         for (const auto& r : records) {
             const auto key = detail::seq_key(session, r.seq);
             auto status = batch.Put(family(column::ops), key,
@@ -314,11 +347,35 @@ class rocksdb_op_log final : public op_log {
                                           detail::seq_key(session, cp->seq), slice(cp->payload));
             if (!status.ok()) return to_error_code(status);
         }
+        if (part.metadata != nullptr) {
+            const auto status = batch.Put(family(column::sessions),
+                                          detail::session_key(session, detail::session_tag::metadata),
+                                          slice(*part.metadata));
+            if (!status.ok()) return to_error_code(status);
+        }
+        return {};
+    }
 
+    std::error_code do_append_all(const std::vector<session_append>& parts) {
+        rocksdb::WriteBatch batch;
+        std::vector<std::uint64_t> heads(parts.size());
+        std::vector<std::string_view> seen;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (std::find(seen.begin(), seen.end(), parts[i].session) != seen.end()) {
+                return errc::sequence_gap;
+            }
+            seen.push_back(parts[i].session);
+            if (auto ec = stage(batch, parts[i], heads[i])) return ec;
+        }
+        if (batch.Count() == 0) return {};
         if (auto ec = to_error_code(db_->Write(write_options(), &batch))) return ec;
 
         const std::lock_guard lock(heads_mutex_);
-        heads_.insert_or_assign(std::string(session), new_head);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (parts[i].records && !parts[i].records->empty()) {
+                heads_.insert_or_assign(std::string(parts[i].session), heads[i]);
+            }
+        }
         return {};
     }
 

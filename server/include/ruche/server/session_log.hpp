@@ -6,6 +6,7 @@
 // at or below it plus the tail of the log.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -21,14 +22,24 @@ struct logged_op {
     std::string client_op_id;  // empty for server-emitted ops
 };
 
+// What one batch writes: its records, and a checkpoint when it crosses one.
+struct prepared_append {
+    std::vector<storage::record> records;
+    std::optional<storage::checkpoint> cp;
+};
+
 class session_log {
   public:
     // checkpoint_every == 0 disables checkpoints.
     explicit session_log(storage::op_log& log, std::uint64_t checkpoint_every = 1000)
         : log_(log), checkpoint_every_(checkpoint_every) {}
 
-    // Appends ops already applied to `after` (the state once the last of them
-    // is applied), in one atomic batch.
+    // Encodes ops already applied to `after` (the state once the last of them
+    // is applied), with a checkpoint of `after` when the batch crosses a
+    // multiple of `checkpoint_every`: what `append` writes.
+    prepared_append prepare(const std::vector<logged_op>& ops, const protocol::board& after) const;
+
+    // Appends ops already applied to `after`, in one atomic batch.
     std::error_code append(std::string_view session, const std::vector<logged_op>& ops,
                            const protocol::board& after);
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace ruche::storage {
@@ -48,6 +49,14 @@ struct checkpoint {
     std::string payload;
 };
 
+// One session's part of a group append (op_log::append_all).
+struct session_append {
+    std::string_view session;
+    const std::vector<record>* records = nullptr;  // may be empty
+    const checkpoint* cp = nullptr;
+    const std::string* metadata = nullptr;  // replaces the session's metadata when given
+};
+
 struct options {
     durability mode = durability::wal;
     bool create_if_missing = true;
@@ -69,6 +78,18 @@ class op_log {
     // Returns once the batch is durable as the log's `durability` says.
     virtual std::error_code append(std::string_view session, const std::vector<record>& records,
                                    const checkpoint* cp = nullptr) = 0;
+
+    // Appends for several sessions in one atomic write: one WAL write, one
+    // fsync in `fsync` mode (group commit across sessions). Each part is
+    // checked as `append` checks it; if any part is refused, nothing at all is
+    // written and that part's error is returned. A session appears at most
+    // once (errc::sequence_gap otherwise).
+    virtual std::error_code append_all(const std::vector<session_append>& parts) = 0;
+
+    // Every client op id the session's log holds, with its seq, in no order.
+    virtual std::error_code client_ops(
+        std::string_view session,
+        std::vector<std::pair<std::string, std::uint64_t>>& out) const = 0;
 
     // Last seq appended for the session; 0 when it has none.
     virtual std::error_code head(std::string_view session, std::uint64_t& out) const = 0;
