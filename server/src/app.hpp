@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <string>
 
 #include "metrics.hpp"
@@ -32,6 +33,9 @@ struct app {
     session_log sessions;
     struct metrics metrics;
     op_writer writer;  // the durability stage: every room's appends, off the network threads
+    // HTTP requests (minutes, imports, deletions, replays) and session loads:
+    // work that reads or writes the disk at length, never on a network thread.
+    boost::asio::thread_pool blocking{2};
     registry rooms;
     attempt_limiter join_attempts;
     attempt_limiter creations;  // sessions created (or imported) per client address

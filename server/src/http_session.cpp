@@ -1,6 +1,7 @@
 #include "http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "api.hpp"
@@ -78,7 +79,12 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             ->run(parser_->release());
         return;
     }
-    send(handle_request(app_, request, remote_));
+    // Answered on the blocking pool; the socket is touched again only on its own strand.
+    net::post(app_.blocking, [self = shared_from_this()] {
+        auto response = handle_request(self->app_, self->parser_->get(), self->remote_);
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+    });
 }
 
 void http_session::send(http::response<http::string_body> response) {

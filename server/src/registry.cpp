@@ -111,11 +111,37 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
     return {};
 }
 
+std::shared_ptr<room> registry::loaded_room(const std::string& session_id) const {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(session_id);
+    return it == rooms_.end() ? nullptr : it->second;
+}
+
 std::shared_ptr<room> registry::room_for(const std::string& session_id, std::error_code& ec) {
     ec.clear();
-    std::lock_guard lock(mutex_);
-    if (auto it = rooms_.find(session_id); it != rooms_.end()) return it->second;
     if (!storage::is_valid_session_id(session_id)) return nullptr;
+    std::shared_ptr<std::mutex> session_lock;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = rooms_.find(session_id); it != rooms_.end()) return it->second;
+        auto& slot = loading_[session_id];
+        if (!slot) slot = std::make_shared<std::mutex>();
+        session_lock = slot;
+    }
+    // Whoever loads this session holds only its lock; the others wait for it.
+    std::lock_guard loading(*session_lock);
+    if (auto r = loaded_room(session_id)) return r;
+    auto r = load_room(session_id, ec);
+    std::lock_guard lock(mutex_);
+    loading_.erase(session_id);
+    if (r) {
+        rooms_[session_id] = r;
+        app_.metrics.sessions_loaded.add(1);
+    }
+    return r;
+}
+
+std::shared_ptr<room> registry::load_room(const std::string& session_id, std::error_code& ec) {
     std::optional<std::string> bytes;
     if ((ec = app_.sessions.log().get_metadata(session_id, bytes))) return nullptr;
     const auto meta = bytes ? session_meta::parse(*bytes) : std::nullopt;
@@ -132,10 +158,7 @@ std::shared_ptr<room> registry::room_for(const std::string& session_id, std::err
     // Retries are recognised in memory, without a read per op.
     std::vector<std::pair<std::string, std::uint64_t>> client_ops;
     if ((ec = app_.sessions.log().client_ops(session_id, client_ops))) return nullptr;
-    auto r = std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops));
-    rooms_[session_id] = r;
-    app_.metrics.sessions_loaded.add(1);
-    return r;
+    return std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops));
 }
 
 std::error_code registry::reconcile_presence(const std::string& session_id,

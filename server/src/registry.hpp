@@ -45,8 +45,12 @@ class registry {
     // secrets, the same ops.
     std::error_code import(const std::vector<protocol::stamped_op>& log, created_session& out);
 
-    // The room of a session, loaded from the op log if needed.
+    // The room of a session, loaded from the op log if needed (blocking: call
+    // it off the network threads). Loading one session holds no lock that
+    // another session's lookups need.
     std::shared_ptr<room> room_for(const std::string& session_id, std::error_code& ec);
+    // The room of a session if it is already in memory.
+    std::shared_ptr<room> loaded_room(const std::string& session_id) const;
 
     std::optional<std::string> session_by_join_code(const std::string& canonical_code) const;
     std::optional<std::string> session_by_facilitator_token(std::string_view token) const;
@@ -62,6 +66,7 @@ class registry {
   private:
     // Reserves a fresh session id and join code, and draws a facilitator token.
     void new_identity(std::string& id, session_meta& meta);
+    std::shared_ptr<room> load_room(const std::string& session_id, std::error_code& ec);
     // Logs the departure of everyone the log leaves present.
     std::error_code reconcile_presence(const std::string& session_id, protocol::board& board);
     std::error_code open_room(const std::string& id, protocol::board board,
@@ -70,6 +75,7 @@ class registry {
     app& app_;
     mutable std::mutex mutex_;
     std::map<std::string, std::shared_ptr<room>> rooms_;
+    std::map<std::string, std::shared_ptr<std::mutex>> loading_;  // one lock per session being loaded
     std::map<std::string, std::string> by_join_code_;
     std::map<std::string, std::string, std::less<>> by_token_;
 };

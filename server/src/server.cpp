@@ -90,7 +90,11 @@ void server::run(unsigned threads, bool stop_on_signals) {
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
     impl_->ioc.run();
     for (auto& t : pool) t.join();
-    impl_->a.writer.stop();  // what the rooms handed it is written before the last flush
+    // A request still running on the blocking pool ends first; then what the
+    // rooms handed the writer is written, before the last flush.
+    impl_->a.blocking.stop();
+    impl_->a.blocking.join();
+    impl_->a.writer.stop();
     if (auto ec = impl_->a.sessions.log().flush()) {
         spdlog::error("op log flush failed at shutdown: {}", ec.message());
     }

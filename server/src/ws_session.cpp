@@ -161,8 +161,11 @@ void ws_session::handle(std::string_view text, bool is_text) {
         reply_error({errc::hello_required, {}}, op.op_id);
         return;
     }
+    if (!room_) {  // the session is being loaded
+        early_ops_.push_back(std::move(op));
+        return;
+    }
     // While joining, the room receives the op after the hello (same strand order).
-    if (!room_) return;  // never reached while the connection lives; a guard, not a path
     room_->submit(shared_from_this(), std::move(op.op_id), std::move(op.op));
 }
 
@@ -194,16 +197,34 @@ void ws_session::handle_hello(protocol::hello hello) {
             return;
         }
     }
-    std::error_code ec;
-    auto r = app_.rooms.room_for(*session, ec);
+    state_ = state::joining;
+    lines_ = hello.lines;
+    if (auto r = app_.rooms.loaded_room(*session)) return enter(std::move(r), std::move(hello), facilitator);
+    // Loading reads the whole session from disk: not on a network thread.
+    net::post(app_.blocking, [self = shared_from_this(), id = std::move(*session),
+                              hello = std::move(hello), facilitator]() mutable {
+        std::error_code ec;
+        auto r = self->app_.rooms.room_for(id, ec);
+        net::post(self->ws_.get_executor(), [self, r = std::move(r), hello = std::move(hello),
+                                             facilitator]() mutable {
+            self->enter(std::move(r), std::move(hello), facilitator);
+        });
+    });
+}
+
+void ws_session::enter(std::shared_ptr<room> r, protocol::hello hello, bool facilitator) {
+    if (gone_) return;
     if (!r) {
+        state_ = state::waiting_hello;
+        early_ops_.clear();
         reply_error({errc::storage_unavailable, {}});
         return;
     }
-    state_ = state::joining;
-    lines_ = hello.lines;
-    room_ = r;
+    room_ = std::move(r);
     room_->join(shared_from_this(), std::move(hello), facilitator);
+    // Ops sent while the session was loading follow the hello, in order.
+    for (auto& op : early_ops_) room_->submit(shared_from_this(), std::move(op.op_id), std::move(op.op));
+    early_ops_.clear();
 }
 
 void ws_session::joined(std::string participant) {

@@ -51,6 +51,8 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void handle(std::string_view text, bool is_text);
     void handle_hello(protocol::hello hello);
+    // Joins the room once it is in memory (null: it could not be loaded).
+    void enter(std::shared_ptr<room> r, protocol::hello hello, bool facilitator);
     void reply_error(protocol::rejection why, std::string_view op_id = {});
     void enqueue(message m);
     void do_write();
@@ -75,6 +77,7 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
 
     state state_ = state::waiting_hello;
     std::shared_ptr<room> room_;
+    std::vector<protocol::op_message> early_ops_;  // sent while the session was loading
     std::string participant_;
     token_bucket rate_;
     std::size_t strikes_ = 0;
