@@ -584,7 +584,7 @@ class generator {
             ++stalls;
             // Now and then a session is deleted under load; its people go to a new one.
             if (now_ns() >= next_deletion) {
-                next_deletion = now_ns() + 300'000'000;
+                next_deletion = now_ns() + 1'000'000'000;
                 const auto victim = random(sessions_.size());
                 if (!sessions_[victim].deleted) {
                     delete_session(victim);

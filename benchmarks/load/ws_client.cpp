@@ -51,6 +51,7 @@ std::size_t ws_pool::open() {
 
 void ws_pool::reopen(std::size_t c) {
     if (conns_[c].state != phase::closed) close_connection(c);
+    conns_[c].out.clear();  // what the old connection had not sent yet is not the new one's
     start(c);
 }
 

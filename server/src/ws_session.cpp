@@ -29,7 +29,7 @@ ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot sl
       deadline_(ws_.get_executor()),
       rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {
     beast::error_code ec;
-    const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    const auto endpoint = ws_.next_layer().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
 }
 
@@ -40,8 +40,6 @@ ws_session::~ws_session() {
 void ws_session::run(beast::http::request<beast::http::string_body> request) {
     net::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
         const auto& limits = self->app_.cfg.limits;
-        // The websocket stream keeps its own timeouts; the TCP stream's would cut it.
-        beast::get_lowest_layer(self->ws_).expires_never();
         websocket::stream_base::timeout timeouts;
         timeouts.handshake_timeout = limits.handshake_timeout;
         timeouts.idle_timeout = limits.idle_timeout;
@@ -89,7 +87,7 @@ void ws_session::on_deadline() {
         spdlog::info("closing a connection whose writes stalled");
         app_.metrics.slow_consumers_closed_total.inc();
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().close(ignored);
         return;
     }
     const bool waiting_hello = state_ != state::joined && !closing_;
@@ -101,10 +99,17 @@ void ws_session::on_deadline() {
     if (writing_) arm_deadline(write_due);
 }
 
+namespace {
+// Read in small steps: async_read would reserve 1.5 KiB up front, and most
+// connections sit idle on a pending read. Most messages fit in one step.
+constexpr std::size_t read_step = 256;
+}  // namespace
+
 void ws_session::do_read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        self->on_read(ec, n);
-    });
+    ws_.async_read_some(buffer_, read_step,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->on_read(ec, n);
+                        });
 }
 
 void ws_session::on_read(beast::error_code ec, std::size_t) {
@@ -118,6 +123,10 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     // read before the reset is still on its way here: the connection has
     // already left its room, so what it said is dropped, not sent to no room.
     if (gone_) return;
+    if (!ws_.is_message_done()) {  // the rest of the message (Beast caps its size)
+        do_read();
+        return;
+    }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     // An idle connection keeps no read buffer (most of them are idle).
@@ -232,6 +241,11 @@ void ws_session::joined(std::string participant) {
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
                   self->state_ = state::joined;
+                  // No hello deadline any more: an idle member keeps no timer waiting.
+                  if (!self->writing_ && self->deadline_armed_) {
+                      self->deadline_armed_ = false;
+                      self->deadline_.cancel();
+                  }
               });
 }
 

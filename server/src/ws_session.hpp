@@ -7,12 +7,13 @@
 // waiting in one frame, one message per line: one write instead of many.
 // Everything runs on the connection's own strand.
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/circular_buffer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
-#include <deque>
 #include <vector>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ class room;
 
 class ws_session : public std::enable_shared_from_this<ws_session> {
   public:
+    // More than the byte cap lets wait (a message is at least a few bytes).
+    static constexpr std::size_t max_queued_messages = 1u << 20;
+
     ws_session(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot);
     ~ws_session();
 
@@ -64,7 +68,9 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     void do_close(std::uint16_t code, std::string reason);
     void on_gone();
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    // On the bare socket: the WebSocket stream keeps its own timeouts, and a
+    // tcp_stream would cost every idle connection another timer.
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
     app& app_;
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;
@@ -82,7 +88,9 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     token_bucket rate_;
     std::size_t strikes_ = 0;
 
-    std::deque<message> queue_;
+    // Allocates nothing while empty (a std::deque allocates ~600 bytes at
+    // birth), grows and shrinks with what waits.
+    boost::circular_buffer_space_optimized<message> queue_{max_queued_messages};
     std::size_t queued_bytes_ = 0;
     bool lines_ = false;                       // the client reads several messages per frame
     std::size_t in_write_ = 0;                 // messages at the queue's front being written
