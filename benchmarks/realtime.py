@@ -195,8 +195,29 @@ def s6_ingest(args, t):
               r[0]["ack_ms"]["p99"], peer[0]["ack_ms"]["p99"], " ms", "lower")
 
 
+def s7_state(args, t):
+    n = "5000" if args.quick else "100000"
+    r = against("ruche", args, "--scenario", "state", "--ops", n, "--lines")
+    t.add(f"S7 one session of {n} ops", "filled by one writer, ops/s", r[0]["fill_ops_per_s"], None, "/s")
+    t.add(f"S7 one session of {n} ops", "state at a random seq, p50 (HTTP)",
+          r[0]["state_at_seq_ms"]["p50"], None, " ms", "lower")
+    t.add(f"S7 one session of {n} ops", "state at a random seq, max (HTTP)",
+          r[0]["state_at_seq_ms"]["max"], None, " ms", "lower")
+    fold = os.path.join(os.path.dirname(args.ruche), "..", "benchmarks", "bench_fold")
+    if os.path.exists(fold):
+        out = subprocess.run(["taskset", "-c", "0", fold, "--benchmark_filter=BM_fold_from_zero",
+                              "--benchmark_format=json",
+                              "--benchmark_min_time=0.05" if args.quick else "--benchmark_min_time=0.5"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        rates = [b["items_per_second"] for b in json.loads(out.stdout)["benchmarks"]
+                 if "items_per_second" in b]
+        if rates:
+            t.add("S7 fold from RocksDB", "read + decode + apply, ops/s (bench_fold)", max(rates),
+                  None, "/s")
+
+
 SCENARIOS = {"S1": s1_idle, "S2": s2_fanout, "S3": s3_hot, "S4": s4_slow, "S5": s5_resume,
-             "S6": s6_ingest}
+             "S6": s6_ingest, "S7": s7_state}
 
 
 def main():

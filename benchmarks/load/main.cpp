@@ -9,6 +9,8 @@
 //   fanout   sessions of --session-size, --writers of them writing; a rate per step
 //            (--rates) or as fast as acks allow (--window ops in flight per writer)
 //   resume   every connection dropped at once, then back with its token and last seq
+//   state    one session filled with --ops notes, then its state at random seqs
+//            over HTTP (the replay API), timed
 //   churn    ops flowing while connections drop mid-write and come back, new people
 //            join, readers stall, and sessions are created and deleted: for
 //            sanitizer builds; it reports whether the server stayed up
@@ -55,6 +57,7 @@ struct options {
     double slow_readers = 0;      // fraction of connections that stop reading
     std::size_t note_bytes = 64;
     bool lines = false;           // ask for several messages per frame (hello "lines")
+    std::size_t ops = 100000;     // scenario state: ops in the session
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -102,6 +105,7 @@ options parse_options(int argc, char** argv) {
         else if (a == "--slow-readers") o.slow_readers = std::stod(value());
         else if (a == "--note-bytes") o.note_bytes = std::stoul(value());
         else if (a == "--lines") o.lines = true;
+        else if (a == "--ops") o.ops = std::stoul(value());
         else usage("unknown option " + a);
     }
     if (o.port == 0) usage("--port is required");
@@ -185,6 +189,7 @@ class generator {
         if (o_.scenario == "fanout") return run_fanout();
         if (o_.scenario == "resume") return run_resume();
         if (o_.scenario == "churn") return run_churn();
+        if (o_.scenario == "state") return run_state();
         usage("unknown scenario " + o_.scenario);
     }
 
@@ -418,7 +423,6 @@ class generator {
 
     static void print(const json& row) {
         std::cout << row.dump() << std::endl;
-        std::cerr << row.dump() << "\n";
     }
 
     // Drives writers for `seconds`: at `rate` ops/s in all, or closed loop when rate is 0.
@@ -547,6 +551,44 @@ class generator {
         } catch (const std::exception&) {
             return false;
         }
+    }
+
+    int run_state() {
+        o_.session_size = 1;
+        o_.writers = 1;
+        if (!connect_up_to(1, 30)) return 1;
+        choose_writers();
+        const auto filling = now_ns();
+        closed_loop_ = true;
+        o_.window = std::max<std::size_t>(o_.window, 64);
+        top_up(writers_.front());
+        // Until the session holds --ops ops (a few are the server's own).
+        wait_for([&] { return clients_.front().last_seq >= o_.ops; }, 600);
+        closed_loop_ = false;
+        wait_for([&] { return in_flight() == 0; }, 30);
+        const double fill_s = static_cast<double>(now_ns() - filling) / 1e9;
+        const auto head = clients_.front().last_seq;
+        latencies at_seq;
+        std::uint64_t seed = 12345;
+        std::size_t bytes = 0;
+        for (int i = 0; i < 20; ++i) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const auto seq = 1 + (seed >> 33) % head;
+            const auto started = now_ns();
+            bytes += http_request(address(o_), "GET /api/sessions/" + sessions_.front().id +
+                                                   "/state?seq=" + std::to_string(seq) +
+                                                   " HTTP/1.1\r\nHost: " + o_.host +
+                                                   "\r\nAuthorization: Bearer " +
+                                                   sessions_.front().facilitator_token +
+                                                   "\r\nConnection: close\r\n\r\n")
+                         .size();
+            at_seq.add(now_ns() - started);
+        }
+        print({{"scenario", "state"}, {"ops", head}, {"fill_seconds", fill_s},
+               {"fill_ops_per_s", static_cast<double>(head) / fill_s},
+               {"state_at_seq_ms", {{"p50", at_seq.quantile_ms(0.5)}, {"max", at_seq.quantile_ms(1)}}},
+               {"mean_state_bytes", bytes / 20}});
+        return 0;
     }
 
     int run_churn() {

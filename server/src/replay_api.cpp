@@ -171,42 +171,63 @@ std::optional<std::string> zip_odt(const protocol::odt_parts& parts) {
     return out;
 }
 
+// The state right after op `seq`. A session that is not anonymous starts from
+// the newest checkpoint at or before it; an anonymous one folds its shareable
+// log up to `seq` only (the anonymisation of each op depends on the final
+// board, which the checkpoints give quickly).
+http_response state_at_seq(app& a, const http_request& request, const std::string& session_id,
+                           std::uint64_t seq) {
+    protocol::board final;
+    if (a.sessions.load(session_id, final)) return storage_error(request);
+    if (seq > final.seq) {
+        return json_error(request, http::status::not_found, "out_of_range", "no op has this seq yet");
+    }
+    if (!final.settings.anonymous) {
+        protocol::board at;
+        if (a.sessions.load(session_id, at, seq)) return storage_error(request);
+        return json_ok(request, protocol::to_json(at));
+    }
+    std::vector<protocol::stamped_op> prefix;
+    if (a.sessions.read_ops(session_id, prefix, seq)) return storage_error(request);
+    const auto board = fold(protocol::anonymized_log(final, prefix, a.cfg.anonymity_threshold));
+    if (!board) return storage_error(request);
+    return json_ok(request, protocol::to_json(*board));
+}
+
 }  // namespace
 
 http_response session_state_at(app& a, const http_request& request, const std::string& session_id) {
     const auto target = request.target();
-    // Every state leaves as the shareable log folds it: the replay of an
-    // anonymous session ties no idea to a name or to a small group's profile.
-    const auto session = read_shareable(a, session_id);
-    if (!session) return storage_error(request);
-    const auto& log = session->log;
-    std::uint64_t seq = 0;
     if (auto s = query_param(target, "seq")) {
         auto parsed = parse_int<std::uint64_t>(*s);
         if (!parsed || *parsed == 0) {
             return json_error(request, http::status::bad_request, "out_of_range",
                               "seq must be a positive integer");
         }
-        seq = *parsed;
-        if (log.empty() || seq > log.back().seq)
-            return json_error(request, http::status::not_found, "out_of_range",
-                              "no op has this seq yet");
-    } else if (auto t = query_param(target, "time")) {
-        auto time = parse_int<std::int64_t>(*t);
-        if (!time)
-            return json_error(request, http::status::bad_request, "wrong_type",
-                              "time must be milliseconds");
-        // The last op at or before that time; before the first op there is no state.
-        for (const auto& op : log) {
-            if (op.time > *time) break;
-            seq = op.seq;
-        }
-        if (seq == 0)
-            return json_error(request, http::status::not_found, "before_start",
-                              "the session had not started");
-    } else {
-        // No point in time: the board as it is now.
-        return json_ok(request, protocol::to_json(session->board));
+        return state_at_seq(a, request, session_id, *parsed);
+    }
+    // Every state leaves as the shareable log folds it: the replay of an
+    // anonymous session ties no idea to a name or to a small group's profile.
+    const auto session = read_shareable(a, session_id);
+    if (!session) return storage_error(request);
+    const auto& log = session->log;
+    const auto t = query_param(target, "time");
+    // No point in time: the board as it is now.
+    if (!t) return json_ok(request, protocol::to_json(session->board));
+    auto time = parse_int<std::int64_t>(*t);
+    if (!time) {
+        return json_error(request, http::status::bad_request, "wrong_type",
+                          "time must be milliseconds");
+    }
+    // The last op at or before that time; before the first op there is no state.
+    std::uint64_t seq = 0;
+    for (const auto& op : log) {
+        if (op.time > *time) break;
+        seq = op.seq;
+    }
+    if (seq == 0) {
+        return json_error(request, http::status::not_found, "before_start",
+                          "the session had not started");
     }
     const auto board = fold(log, seq);
     if (!board) return storage_error(request);

@@ -91,6 +91,7 @@ room::room(app& a, std::string session_id, protocol::board board, session_meta m
       id_(std::move(session_id)),
       join_code_(meta.join_code),
       board_(std::move(board)),
+      last_checkpoint_(board_.seq),
       meta_(meta),
       durable_meta_(std::move(meta)) {
     client_ops_.reserve(client_ops.size());
@@ -448,7 +449,16 @@ void room::flush() {
 
     op_writer::request r;
     r.session = id_;
-    auto prepared = app_.sessions.prepare(b->logged, board_);
+    // A checkpoint once the ops since the last one are as many as the board
+    // holds items (and at least --checkpoint-every): writing the state then
+    // costs the same per op however big the board grows, and a load folds a
+    // tail no longer than the state is big.
+    const auto every = app_.sessions.checkpoint_every();
+    const auto items = board_.notes.size() + board_.themes.size() + board_.participants.size();
+    const bool checkpoint = every != 0 && !b->logged.empty() &&
+                            board_.seq - last_checkpoint_ >= std::max<std::uint64_t>(every, items);
+    if (checkpoint) last_checkpoint_ = board_.seq;
+    auto prepared = session_log::prepare(b->logged, board_, checkpoint);
     r.records = std::move(prepared.records);
     r.cp = std::move(prepared.cp);
     if (new_seats) {

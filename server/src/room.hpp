@@ -121,6 +121,7 @@ class room : public std::enable_shared_from_this<room> {
     std::string id_;
     std::string join_code_;
     protocol::board board_;           // durable, plus the batch in flight once applied
+    std::uint64_t last_checkpoint_;   // seq of the last checkpoint (or of the load)
     session_meta meta_;               // with the seats not yet durable
     session_meta durable_meta_;       // what the log holds
     std::vector<member> members_;

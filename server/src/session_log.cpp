@@ -11,26 +11,26 @@ constexpr std::size_t read_chunk = 4096;
 }
 
 prepared_append session_log::prepare(const std::vector<logged_op>& ops,
-                                     const protocol::board& after) const {
+                                     const protocol::board& after, bool with_checkpoint) {
     prepared_append out;
     if (ops.empty()) return out;
     out.records.reserve(ops.size());
     for (const auto& o : ops) {
         out.records.push_back({o.op.seq, o.client_op_id, protocol::encode_record(o.op)});
     }
-    // Checkpoint when the batch crosses a multiple of `checkpoint_every_`.
-    const std::uint64_t first = ops.front().op.seq;
-    const std::uint64_t last = ops.back().op.seq;
-    if (checkpoint_every_ != 0 && (first - 1) / checkpoint_every_ != last / checkpoint_every_) {
-        out.cp = storage::checkpoint{last, protocol::serialize(after)};
-    }
+    if (with_checkpoint) out.cp = storage::checkpoint{ops.back().op.seq, protocol::serialize(after)};
     return out;
 }
 
 std::error_code session_log::append(std::string_view session, const std::vector<logged_op>& ops,
                                     const protocol::board& after) {
     if (ops.empty()) return {};
-    const auto batch = prepare(ops, after);
+    // Checkpoint when the batch crosses a multiple of `checkpoint_every_`.
+    const std::uint64_t first = ops.front().op.seq;
+    const std::uint64_t last = ops.back().op.seq;
+    const bool crosses =
+        checkpoint_every_ != 0 && (first - 1) / checkpoint_every_ != last / checkpoint_every_;
+    const auto batch = prepare(ops, after, crosses);
     return log_.append(session, batch.records, batch.cp ? &*batch.cp : nullptr);
 }
 

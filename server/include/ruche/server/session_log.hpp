@@ -35,11 +35,12 @@ class session_log {
         : log_(log), checkpoint_every_(checkpoint_every) {}
 
     // Encodes ops already applied to `after` (the state once the last of them
-    // is applied), with a checkpoint of `after` when the batch crosses a
-    // multiple of `checkpoint_every`: what `append` writes.
-    prepared_append prepare(const std::vector<logged_op>& ops, const protocol::board& after) const;
+    // is applied), with a checkpoint of `after` when asked.
+    static prepared_append prepare(const std::vector<logged_op>& ops, const protocol::board& after,
+                                   bool with_checkpoint);
 
-    // Appends ops already applied to `after`, in one atomic batch.
+    // Appends ops already applied to `after`, in one atomic batch, with a
+    // checkpoint when the batch crosses a multiple of `checkpoint_every`.
     std::error_code append(std::string_view session, const std::vector<logged_op>& ops,
                            const protocol::board& after);
 
@@ -52,6 +53,7 @@ class session_log {
                              std::uint64_t up_to = 0) const;
 
     storage::op_log& log() { return log_; }
+    std::uint64_t checkpoint_every() const { return checkpoint_every_; }
 
   private:
     storage::op_log& log_;
