@@ -190,7 +190,7 @@ test('a latecomer to a closed session sees the results, never the join form, and
 
     // The latecomer's phone said hello as nobody in particular, and nothing else.
     expect(frames.received.find((m) => m.type === 'welcome')?.role).toBe('viewer');
-    expect(frames.sent).toEqual([{ type: 'hello', join_code: session.join_code.replace(/-/g, '') }]);
+    expect(frames.sent).toEqual([{ type: 'hello', join_code: session.join_code.replace(/-/g, ''), lines: true }]);
 
     // Opened again later: still the results, still not counted.
     await page.reload();
