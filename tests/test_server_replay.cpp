@@ -198,6 +198,21 @@ TEST_CASE("the minutes come in every format, for the facilitator only") {
     }
 }
 
+TEST_CASE("an import over 64 KiB sent with Content-Length is read whole; other bodies stay capped") {
+    running_server srv;
+    const auto d = drive(srv.port(), 8, 80);
+    // Trailing spaces keep the export valid JSON and carry it past 64 KiB,
+    // sent the way `curl --data-binary @export.json` sends it.
+    const auto exported = get_as(srv.port(), d.s, "minutes.json") + std::string(100 * 1024, ' ');
+    const auto reply = http_call(srv.port(), http::verb::post, "/api/sessions/import", exported);
+    CHECK(reply.status == 201);
+    // Any other request with such a body is refused before its body is read.
+    const auto big = http_call(srv.port(), http::verb::post, "/api/sessions",
+                               R"({"title":"Atelier"})" + std::string(100 * 1024, ' '));
+    CHECK(big.status == 413);
+    CHECK(big.json_body()["error"]["code"] == "too_large");
+}
+
 TEST_CASE("export, import, export again gives the same bytes and the same minutes") {
     running_server srv;
     const auto d = drive(srv.port(), 8, 80);

@@ -28,16 +28,24 @@ void http_session::run() {
 
 void http_session::do_read() {
     parser_.emplace();
-    parser_->body_limit(app_.cfg.limits.http_body_max);
+    // The header first: an import may carry a whole session, others stay
+    // small. The parser checks a Content-Length against its limit as soon as
+    // it reads the field, so the header is read under the largest limit and
+    // each request's own is applied once its target is known.
+    parser_->body_limit(import_body_max);
     stream_.expires_after(app_.cfg.limits.http_timeout);
-    // The header first: an import may carry a whole session, others stay small.
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
             if (ec) return self->on_read(ec, n);
             const auto& req = self->parser_->get();
-            if (req.method() == http::verb::post && req.target() == "/api/sessions/import") {
-                self->parser_->body_limit(import_body_max);
+            const bool import = req.method() == http::verb::post && req.target() == "/api/sessions/import";
+            if (!import) {
+                const auto limit = self->app_.cfg.limits.http_body_max;
+                const auto length = self->parser_->content_length();
+                // Refused before a byte of the body is read.
+                if (length && *length > limit) return self->on_read(http::error::body_limit, n);
+                self->parser_->body_limit(limit);  // chunked bodies are counted as they come
             }
             http::async_read(
                 self->stream_, self->buffer_, *self->parser_,
@@ -79,7 +87,14 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             ->run(parser_->release());
         return;
     }
-    // Answered on the blocking pool; the socket is touched again only on its own strand.
+    // The API may read or write the disk at length (minutes, imports,
+    // deletions, replays, loading a session): answered on the blocking pool,
+    // the socket touched again only on its own strand. Pages, /healthz and
+    // /metrics are answered here, so they stay quick whatever the pool does.
+    if (!request.target().starts_with("/api/")) {
+        send(handle_request(app_, request, remote_));
+        return;
+    }
     net::post(app_.blocking, [self = shared_from_this()] {
         auto response = handle_request(self->app_, self->parser_->get(), self->remote_);
         net::post(self->stream_.get_executor(),
