@@ -31,6 +31,7 @@ namespace ruche::server {
 
 struct app;
 class ws_session;
+class outbox;
 
 // A room's public face, readable from any thread (HTTP join info).
 struct room_summary {
@@ -93,7 +94,6 @@ class room : public std::enable_shared_from_this<room> {
         std::vector<pending_op> early_ops;  // sent before their welcome
     };
     struct batch;  // a batch being made durable
-    class outbox;
 
     void on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
                  bool facilitator);

@@ -16,11 +16,6 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using protocol::errc;
 
-namespace {
-std::shared_ptr<const std::string> shared_text(std::string s) {
-    return std::make_shared<const std::string>(std::move(s));
-}
-}  // namespace
 
 ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
     : ws_(std::move(socket)),

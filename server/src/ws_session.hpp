@@ -27,6 +27,11 @@ namespace ruche::server {
 struct app;
 class room;
 
+// A message as connections queue it: written once, shared by every recipient.
+inline std::shared_ptr<const std::string> shared_text(std::string s) {
+    return std::make_shared<const std::string>(std::move(s));
+}
+
 class ws_session : public std::enable_shared_from_this<ws_session> {
   public:
     // More than the byte cap lets wait (a message is at least a few bytes).
