@@ -283,6 +283,9 @@ void ws_session::enqueue(message m) {
     // Posted, not written now: what the room sends in the same turn joins this frame.
     if (!writing_) {
         writing_ = true;
+        // From now on a deadline that fires sees a write under way: it must
+        // not measure it from the previous one, long done.
+        write_started_ = std::chrono::steady_clock::now();
         net::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
     }
 }
