@@ -7,7 +7,6 @@
 // to their strands. Nothing on a network thread waits for the disk.
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>

@@ -24,13 +24,7 @@ class outbox {
         parts_[it->second].second.push_back(std::move(m));
     }
     void send_all() {
-        for (auto& [conn, messages] : parts_) {
-            if (messages.size() == 1) {
-                conn->send(std::move(messages.front()));
-            } else {
-                conn->send(std::move(messages));
-            }
-        }
+        for (auto& [conn, messages] : parts_) conn->send(std::move(messages));
         parts_.clear();
         index_.clear();
     }

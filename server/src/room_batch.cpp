@@ -93,14 +93,7 @@ void room::flush() {
 
     op_writer::request r;
     r.session = id_;
-    // A checkpoint once the ops since the last one are as many as the board
-    // holds items (and at least --checkpoint-every): writing the state then
-    // costs the same per op however big the board grows, and a load folds a
-    // tail no longer than the state is big.
-    const auto every = app_.sessions.checkpoint_every();
-    const auto items = board_.notes.size() + board_.themes.size() + board_.participants.size();
-    const bool checkpoint = every != 0 && !b->logged.empty() &&
-                            board_.seq - last_checkpoint_ >= std::max<std::uint64_t>(every, items);
+    const bool checkpoint = !b->logged.empty() && app_.sessions.checkpoint_due(last_checkpoint_, board_);
     if (checkpoint) last_checkpoint_ = board_.seq;
     auto prepared = session_log::prepare(b->logged, board_, checkpoint);
     r.records = std::move(prepared.records);

@@ -2,6 +2,7 @@
 
 #include "ruche/protocol/record.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace ruche::server {
@@ -20,6 +21,12 @@ prepared_append session_log::prepare(const std::vector<logged_op>& ops,
     }
     if (with_checkpoint) out.cp = storage::checkpoint{ops.back().op.seq, protocol::serialize(after)};
     return out;
+}
+
+bool session_log::checkpoint_due(std::uint64_t last_checkpoint, const protocol::board& after) const {
+    const std::uint64_t items = after.notes.size() + after.themes.size() + after.participants.size();
+    return checkpoint_every_ != 0 &&
+           after.seq - last_checkpoint >= std::max<std::uint64_t>(checkpoint_every_, items);
 }
 
 std::error_code session_log::append(std::string_view session, const std::vector<logged_op>& ops,

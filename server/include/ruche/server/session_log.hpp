@@ -52,8 +52,14 @@ class session_log {
     std::error_code read_ops(std::string_view session, std::vector<protocol::stamped_op>& out,
                              std::uint64_t up_to = 0) const;
 
+    // For a live session: a checkpoint is due once the ops since the last one
+    // (at seq `last_checkpoint`) are as many as `after` holds items, and at
+    // least `checkpoint_every`. Writing the state then costs the same per op
+    // however big the board grows, and a load folds a tail no longer than the
+    // state is big.
+    bool checkpoint_due(std::uint64_t last_checkpoint, const protocol::board& after) const;
+
     storage::op_log& log() { return log_; }
-    std::uint64_t checkpoint_every() const { return checkpoint_every_; }
 
   private:
     storage::op_log& log_;
