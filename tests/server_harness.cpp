@@ -26,14 +26,18 @@ server::config running_server::test_config() {
     return cfg;
 }
 
-running_server::running_server(server::config cfg, const temp_dir* data) {
+running_server::running_server(server::config cfg, const temp_dir* data,
+                               std::shared_ptr<storage::disk_faults> faults) {
     spdlog::set_level(spdlog::level::warn);  // keep test output readable
     if (!data) {
         own_data_ = std::make_unique<temp_dir>();
         data = own_data_.get();
     }
     data_ = data;
-    REQUIRE_FALSE(storage::open_rocksdb_op_log(data_->str(), {}, log_));
+    storage::options opts;
+    opts.faults = std::move(faults);
+    opts.log = [](storage::log_severity, std::string_view line) { spdlog::warn("rocksdb: {}", line); };
+    REQUIRE_FALSE(storage::open_rocksdb_op_log(data_->str(), opts, log_));
     server_ = std::make_unique<server::server>(cfg, *log_);
     REQUIRE_FALSE(server_->start());
     thread_ = std::thread([this, threads = cfg.threads] { server_->run(threads); });

@@ -29,7 +29,9 @@ using namespace std::chrono_literals;
 // A server running on its own threads until the harness is destroyed.
 class running_server {
   public:
-    explicit running_server(server::config cfg = test_config(), const temp_dir* data = nullptr);
+    // `faults`, when given, lets the test make the disk under the op log fail.
+    explicit running_server(server::config cfg = test_config(), const temp_dir* data = nullptr,
+                            std::shared_ptr<storage::disk_faults> faults = nullptr);
     ~running_server();
     running_server(const running_server&) = delete;
     running_server& operator=(const running_server&) = delete;

@@ -463,3 +463,60 @@ TEST_CASE("the server stops gracefully: clients are told 1001") {
     REQUIRE(p1.wait_closed());
     CHECK(p1.close_reason().code == websocket::close_code::going_away);
 }
+
+TEST_CASE("a full disk: ops are refused and nothing is acked, reads go on, writing comes back") {
+    auto faults = std::make_shared<ruche::storage::disk_faults>();
+    running_server srv(running_server::test_config(), nullptr, faults);
+    const auto s = create_session(srv.port(), {{"title", "Disque plein"}, {"private_writing", false}});
+    ws_client writer(srv.port());
+    writer.hello_participant(s.join_code);
+    ws_client watcher(srv.port());
+    watcher.hello_participant(s.join_code);
+    const json before = writer.op("before", note_add("Avant"));
+    REQUIRE(before["seq"].is_number());
+    REQUIRE(watcher.until([](const json& m) { return m["type"] == "event"; }));
+
+    faults->set(ruche::storage::disk_faults::kind::no_space);
+    const json refused = writer.op("during", note_add("Pendant"));
+    CHECK(refused["type"] == "error");
+    CHECK(refused["code"] == "storage_unavailable");
+    CHECK(refused["op_id"] == "during");
+
+    // Still up: health says so, the board and its export are served.
+    const auto health = http_call(srv.port(), http::verb::get, "/healthz").json_body();
+    CHECK(health["status"] == "degraded");
+    CHECK(health["storage_writable"] == false);
+    const auto exported = http_call(srv.port(), http::verb::get,
+                                    "/api/sessions/" + s.session_id + "/minutes.json", {},
+                                    s.facilitator_token);
+    CHECK(exported.status == 200);
+    CHECK(exported.body.find("Avant") != std::string::npos);
+    CHECK(exported.body.find("Pendant") == std::string::npos);
+    CHECK(http_call(srv.port(), http::verb::get, "/metrics").body.find("ruche_storage_writable 0") !=
+          std::string::npos);
+    // Joining is written too (attendance): a newcomer is told, not left waiting.
+    ws_client late(srv.port());
+    late.send({{"type", "hello"}, {"facilitator_token", s.facilitator_token}});
+    const auto told = late.until([](const json& m) { return m["type"] == "error"; });
+    REQUIRE(told.has_value());
+    CHECK((*told)["code"] == "storage_unavailable");
+
+    // The disk has room again: the client's retry of the same op is taken,
+    // with the next seq, and everyone hears of it once.
+    faults->set(ruche::storage::disk_faults::kind::none);
+    json retried;
+    // RocksDB checks for free space every 5 s.
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    do {
+        retried = writer.op("during", note_add("Pendant"));
+    } while (retried["type"] != "ack" && std::chrono::steady_clock::now() < deadline &&
+             (std::this_thread::sleep_for(20ms), true));
+    INFO(retried.dump());
+    REQUIRE(retried["type"] == "ack");
+    CHECK(retried["seq"] == before["seq"].get<std::uint64_t>() + 1);
+    const auto event = watcher.until([](const json& m) {
+        return m["type"] == "event" && m["op"]["kind"] == "note.add" && m["op"]["text"] == "Pendant";
+    });
+    CHECK(event.has_value());
+    CHECK(http_call(srv.port(), http::verb::get, "/healthz").json_body()["status"] == "ok");
+}

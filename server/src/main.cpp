@@ -95,6 +95,13 @@ int main(int argc, char** argv) {
         std::unique_ptr<storage::op_log> log;
         storage::options opts;
         opts.mode = cfg.durability;
+        opts.log = [](storage::log_severity severity, std::string_view line) {
+            if (severity == storage::log_severity::error) {
+                spdlog::error("rocksdb: {}", line);
+            } else {
+                spdlog::warn("rocksdb: {}", line);
+            }
+        };
         if (auto ec = storage::open_rocksdb_op_log(cfg.data_dir, opts, log)) {
             spdlog::critical("cannot open the op log in {}: {}", cfg.data_dir, ec.message());
             return 1;

@@ -167,6 +167,12 @@ std::string metrics::render() const {
                    slow_consumers_closed_total);
     append_counter(out, "ruche_rate_limited_total",
                    "Requests or operations refused by a rate limit.", rate_limited_total);
+    append_gauge(out, "ruche_storage_writable",
+                 "1 while the op log can write; 0 after a failed write (a full disk) until it can again.",
+                 storage_writable);
+    append_gauge(out, "ruche_storage_write_failures_total",
+                 "Op log writes that failed (disk full, I/O error) since start.",
+                 storage_write_failures);
     append_histogram(out, "ruche_op_log_append_seconds",
                      "Time to append a batch of operations to the op log.", op_log_append_seconds);
     append_histogram(out, "ruche_op_log_append_batch_size", "Operations per op log append.",

@@ -1,5 +1,7 @@
 #include "op_writer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "metrics.hpp"
@@ -82,12 +84,32 @@ void op_writer::write(std::vector<request>& group) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     metrics_.op_log_append_batch_size.observe(static_cast<double>(ops));
     if (!ec || group.size() == 1) {
+        note_health(ec);
         for (auto& r : group) r.done(ec);
         return;
     }
     // One refused part refuses the whole write: write each alone, so only
     // the session at fault hears about it.
-    for (std::size_t i = 0; i < group.size(); ++i) group[i].done(log_.append_all({parts[i]}));
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        const auto part_ec = log_.append_all({parts[i]});
+        note_health(part_ec);
+        group[i].done(part_ec);
+    }
+}
+
+void op_writer::note_health(std::error_code ec) {
+    const auto health = log_.health();
+    metrics_.storage_writable.set(health.writable ? 1 : 0);
+    metrics_.storage_write_failures.set(static_cast<std::int64_t>(health.failures));
+    if (health.writable == writable_) return;
+    writable_ = health.writable;
+    if (!writable_) {
+        spdlog::error("the op log cannot write ({}): operations are refused with "
+                      "storage_unavailable until it can; reads and exports go on",
+                      ec.message());
+    } else {
+        spdlog::warn("the op log writes again ({} failed writes in all)", health.failures);
+    }
 }
 
 }  // namespace ruche::server

@@ -49,6 +49,8 @@ class op_writer {
   private:
     void run();
     void write(std::vector<request>& group);
+    // Logs (once) that the log stopped or started writing again; metrics.
+    void note_health(std::error_code ec);
 
     storage::op_log& log_;
     metrics& metrics_;
@@ -59,6 +61,7 @@ class op_writer {
     std::set<std::string, std::less<>> retired_;
     bool writing_ = false;
     bool stopping_ = false;
+    bool writable_ = true;  // as last logged; the writer thread's own
     std::thread thread_;
 };
 

@@ -28,6 +28,8 @@ class storage_category_impl final : public std::error_category {
                 return "stored data is corrupted";
             case errc::busy:
                 return "storage is busy, try again";
+            case errc::no_space:
+                return "no space left on the storage device";
         }
         return "unknown storage error";
     }

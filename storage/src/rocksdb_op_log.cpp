@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "key_encoding.hpp"
+#include "rocksdb_env.hpp"
 #include "rocksdb_schema.hpp"
 #include "rocksdb_status.hpp"
 #include "ruche/storage/op_log.hpp"
@@ -84,16 +87,56 @@ class session_iterator {
     std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// How to open the database again: read-only after a failed open, read-write
+// once the disk lets it.
+struct open_recipe {
+    std::string directory;
+    rocksdb::DBOptions db_options;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    durability mode = durability::wal;
+};
+
+// Opens the database read-write, or read-only when `read_only`.
+rocksdb::Status open_db(const open_recipe& recipe, bool read_only, std::unique_ptr<rocksdb::DB>& db,
+                        handle_array& handles) {
+    std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
+    rocksdb::DB* raw_db = nullptr;
+    const auto status =
+        read_only ? rocksdb::DB::OpenForReadOnly(recipe.db_options, recipe.directory,
+                                                 recipe.families, &raw_handles, &raw_db)
+                  : rocksdb::DB::Open(recipe.db_options, recipe.directory, recipe.families,
+                                      &raw_handles, &raw_db);
+    db.reset(raw_db);
+    for (std::size_t i = 0; i < raw_handles.size() && i < handles.size(); ++i) {
+        handles[i].reset(raw_handles[i]);
+    }
+    if (status.ok() && (!db || raw_handles.size() != column_count)) {
+        return rocksdb::Status::IOError("column families missing");
+    }
+    return status;
+}
+
+void close_db(std::unique_ptr<rocksdb::DB>& db, handle_array& handles) {
+    // Column family handles must go before the database.
+    for (auto& handle : handles) handle.reset();
+    if (db) db->Close().PermitUncheckedError();
+    db.reset();
+}
+
 class rocksdb_op_log final : public op_log {
   public:
-    rocksdb_op_log(std::unique_ptr<rocksdb::DB> db, handle_array handles, durability mode)
-        : db_(std::move(db)), handles_(std::move(handles)), mode_(mode) {}
+    rocksdb_op_log(std::unique_ptr<rocksdb::Env> env, open_recipe recipe,
+                   std::unique_ptr<rocksdb::DB> db, handle_array handles, bool read_only)
+        : env_(std::move(env)),
+          recipe_(std::move(recipe)),
+          db_(std::move(db)),
+          handles_(std::move(handles)),
+          mode_(recipe_.mode),
+          read_only_(read_only),
+          writable_(!read_only),
+          failures_(read_only ? 1 : 0) {}
 
-    ~rocksdb_op_log() override {
-        // Column family handles must go before the database.
-        for (auto& handle : handles_) handle.reset();
-        db_->Close().PermitUncheckedError();
-    }
+    ~rocksdb_op_log() override { close_db(db_, handles_); }  // before env_
 
     rocksdb_op_log(const rocksdb_op_log&) = delete;
     rocksdb_op_log& operator=(const rocksdb_op_log&) = delete;
@@ -101,21 +144,23 @@ class rocksdb_op_log final : public op_log {
     std::error_code append(std::string_view session, const std::vector<record>& records,
                            const checkpoint* cp) override {
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        return guarded([&] { return do_append(session, records, cp); });
+        reopen_if_due();
+        return locked([&] { return do_append(session, records, cp); });
     }
 
     std::error_code append_all(const std::vector<session_append>& parts) override {
         for (const auto& part : parts) {
             if (!is_valid_session_id(part.session)) return errc::invalid_session_id;
         }
-        return guarded([&] { return do_append_all(parts); });
+        reopen_if_due();
+        return locked([&] { return do_append_all(parts); });
     }
 
     std::error_code client_ops(std::string_view session,
                                std::vector<std::pair<std::string, std::uint64_t>>& out) const override {
         out.clear();
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        const auto ec = guarded([&] {
+        const auto ec = locked([&] {
             session_iterator it(*db_, family(column::op_ids), session);
             for (it->Seek(slice(session)); it->Valid(); it->Next()) {
                 const auto key = view(it->key());
@@ -132,7 +177,7 @@ class rocksdb_op_log final : public op_log {
     std::error_code head(std::string_view session, std::uint64_t& out) const override {
         out = 0;
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        return guarded([&] {
+        return locked([&] {
             {
                 const std::lock_guard lock(heads_mutex_);
                 if (const auto it = heads_.find(std::string(session)); it != heads_.end()) {
@@ -150,7 +195,7 @@ class rocksdb_op_log final : public op_log {
                          std::vector<record>& out) const override {
         out.clear();
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        const auto ec = guarded([&] { return do_read(session, from_seq, max_count, out); });
+        const auto ec = locked([&] { return do_read(session, from_seq, max_count, out); });
         if (ec) out.clear();
         return ec;
     }
@@ -160,7 +205,7 @@ class rocksdb_op_log final : public op_log {
         out.reset();
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
         if (client_op_id.empty()) return {};  // records without an id are not indexed
-        return guarded([&] {
+        return locked([&] {
             std::string value;
             const auto status = db_->Get(rocksdb::ReadOptions{}, family(column::op_ids),
                                          detail::client_op_key(session, client_op_id), &value);
@@ -177,7 +222,7 @@ class rocksdb_op_log final : public op_log {
         out.reset();
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
         if (at_most_seq == 0) return {};  // checkpoints start at seq 1
-        return guarded([&] {
+        return locked([&] {
             session_iterator it(*db_, family(column::checkpoints), session);
             it->SeekForPrev(detail::seq_key(session, at_most_seq));
             if (!it->Valid()) return to_error_code(it->status());
@@ -193,10 +238,14 @@ class rocksdb_op_log final : public op_log {
 
     std::error_code put_metadata(std::string_view session, std::string_view value) override {
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        return guarded([&] {
+        reopen_if_due();
+        return locked([&] {
             const auto key = detail::session_key(session, detail::session_tag::metadata);
-            return to_error_code(
-                db_->Put(write_options(), family(column::sessions), key, slice(value)));
+            rocksdb::WriteBatch batch;
+            if (auto ec = to_error_code(batch.Put(family(column::sessions), key, slice(value)))) {
+                return ec;
+            }
+            return write(write_options(), batch);
         });
     }
 
@@ -204,7 +253,7 @@ class rocksdb_op_log final : public op_log {
                                  std::optional<std::string>& out) const override {
         out.reset();
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        return guarded([&] {
+        return locked([&] {
             const auto key = detail::session_key(session, detail::session_tag::metadata);
             std::string value;
             const auto status =
@@ -218,24 +267,102 @@ class rocksdb_op_log final : public op_log {
 
     std::error_code list_sessions(std::vector<std::string>& out) const override {
         out.clear();
-        const auto ec = guarded([&] { return do_list_sessions(out); });
+        const auto ec = locked([&] { return do_list_sessions(out); });
         if (ec) out.clear();
         return ec;
     }
 
     std::error_code delete_session(std::string_view session) override {
         if (!is_valid_session_id(session)) return errc::invalid_session_id;
-        return guarded([&] { return do_delete_session(session); });
+        reopen_if_due();
+        return locked([&] { return do_delete_session(session); });
     }
 
     std::error_code flush() override {
-        return guarded([&] {
+        reopen_if_due();
+        return locked([&] {
+            if (read_only_) return std::error_code{};  // nothing was written
+            if (!writable_.load()) try_resume();
+            // After a failed WAL write, RocksDB's WAL writer asserts (aborts)
+            // when asked to sync; what was acknowledged is in the WAL already.
+            if (!writable_.load()) return make_error_code(errc::io_error);
             if (auto ec = to_error_code(db_->FlushWAL(true))) return ec;
             return to_error_code(db_->Flush(rocksdb::FlushOptions{}, all_families()));
         });
     }
 
+    write_health health() const override {
+        return {writable_.load(), failures_.load()};
+    }
+
   private:
+    // Every call runs its body under a shared lock, so that a reopen (which
+    // takes it exclusively) never swaps the database under a running call.
+    template <class Body>
+    std::error_code locked(Body&& body) const noexcept {
+        return guarded([&] {
+            const std::shared_lock lock(swap_mutex_);
+            if (!db_) return make_error_code(errc::io_error);  // a reopen failed entirely
+            return body();
+        });
+    }
+
+    // A log opened read-only (the disk was full at start), or one RocksDB
+    // will no longer resume (a resume that failed half-way is fatal to it),
+    // is opened again, at most once a second and only when asked to write.
+    // Read-write when the disk lets it, otherwise read-only: reads go on.
+    void reopen_if_due() noexcept {
+        if (!read_only_.load() && !reopen_due_.load()) return;
+        guarded([&] {
+            const std::unique_lock lock(swap_mutex_);
+            if (!read_only_.load() && !reopen_due_.load()) return std::error_code{};
+            if (!resume_allowed()) return std::error_code{};
+            std::unique_ptr<rocksdb::DB> db;
+            handle_array handles;
+            if (read_only_.load()) {
+                // A read-only instance holds no lock: open read-write beside it.
+                if (!open_db(recipe_, false, db, handles).ok()) {
+                    close_db(db, handles);
+                    return std::error_code{};
+                }
+                close_db(db_, handles_);
+            } else {
+                // The read-write instance holds the lock: close it first.
+                close_db(db_, handles_);
+                if (!open_db(recipe_, false, db, handles).ok()) {
+                    close_db(db, handles);
+                    if (!open_db(recipe_, true, db, handles).ok()) close_db(db, handles);
+                    db_ = std::move(db);  // null if even that failed: calls refuse
+                    handles_ = std::move(handles);
+                    read_only_.store(true);
+                    reopen_due_.store(false);
+                    clear_heads();
+                    return std::error_code{};
+                }
+            }
+            db_ = std::move(db);
+            handles_ = std::move(handles);
+            read_only_.store(false);
+            reopen_due_.store(false);
+            clear_heads();
+            return std::error_code{};
+        }).clear();
+    }
+
+    void clear_heads() {
+        const std::lock_guard heads_lock(heads_mutex_);
+        heads_.clear();
+    }
+
+    // At most one resume or reopen a second.
+    bool resume_allowed() {
+        const auto now = std::chrono::steady_clock::now();
+        const std::lock_guard lock(resume_mutex_);
+        if (now - last_resume_ < std::chrono::seconds(1)) return false;
+        last_resume_ = now;
+        return true;
+    }
+
     rocksdb::ColumnFamilyHandle* family(column c) const noexcept {
         return handles_[static_cast<std::size_t>(c)].get();
     }
@@ -244,6 +371,37 @@ class rocksdb_op_log final : public op_log {
         std::vector<rocksdb::ColumnFamilyHandle*> families;
         for (const auto& handle : handles_) families.push_back(handle.get());
         return families;
+    }
+
+    // Every write goes through here: it resumes a database stopped by an
+    // earlier failure (at most once a second; RocksDB may also have resumed
+    // by itself), then writes and remembers whether that worked.
+    std::error_code write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch& batch) {
+        if (read_only_.load()) {
+            failures_.fetch_add(1);
+            return errc::no_space;  // still read-only: the disk is still full
+        }
+        if (!writable_.load()) try_resume();
+        const auto status = db_->Write(options, &batch);
+        if (status.ok()) {
+            writable_.store(true);
+            return {};
+        }
+        const auto ec = to_error_code(status);
+        if (ec == errc::io_error || ec == errc::no_space) {
+            writable_.store(false);
+            failures_.fetch_add(1);
+        }
+        return ec;
+    }
+
+    void try_resume() {
+        if (!resume_allowed()) return;
+        // Fails while the disk still does. Busy while RocksDB resumes by
+        // itself (it waits for free space); any other failure is for good
+        // for this instance: the log is then opened again (reopen_if_due).
+        const auto status = db_->Resume();
+        if (!status.ok() && !status.IsBusy()) reopen_due_.store(true);
     }
 
     rocksdb::WriteOptions write_options() const noexcept {
@@ -368,7 +526,7 @@ class rocksdb_op_log final : public op_log {
             if (auto ec = stage(batch, parts[i], heads[i])) return ec;
         }
         if (batch.Count() == 0) return {};
-        if (auto ec = to_error_code(db_->Write(write_options(), &batch))) return ec;
+        if (auto ec = write(write_options(), batch)) return ec;
 
         const std::lock_guard lock(heads_mutex_);
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -434,7 +592,7 @@ class rocksdb_op_log final : public op_log {
         }
         rocksdb::WriteOptions write;
         write.sync = true;  // a deletion is rare and must not come back
-        if (auto ec = to_error_code(db_->Write(write, &batch))) return ec;
+        if (auto ec = this->write(write, batch)) return ec;
         {
             const std::lock_guard lock(heads_mutex_);
             heads_.erase(begin);
@@ -464,9 +622,19 @@ class rocksdb_op_log final : public op_log {
         return to_error_code(db_->EnableFileDeletions(/*force=*/false));
     }
 
+    std::unique_ptr<rocksdb::Env> env_;  // null: RocksDB's default Env
+    open_recipe recipe_;
+    mutable std::shared_mutex swap_mutex_;  // exclusive only to replace db_ and handles_
     std::unique_ptr<rocksdb::DB> db_;
     handle_array handles_;
     durability mode_;
+
+    std::atomic<bool> read_only_;
+    std::atomic<bool> reopen_due_{false};
+    std::atomic<bool> writable_;
+    std::atomic<std::uint64_t> failures_;
+    std::mutex resume_mutex_;
+    std::chrono::steady_clock::time_point last_resume_{};  // guarded by resume_mutex_
 
     mutable std::mutex heads_mutex_;
     std::unordered_map<std::string, std::uint64_t> heads_;  // guarded by heads_mutex_
@@ -486,20 +654,39 @@ std::error_code open_rocksdb_op_log(const std::string& directory, const options&
             return fs_ec ? errc::io_error : errc::not_found;
         }
 
-        const auto families = detail::make_column_families();
-        std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
-        rocksdb::DB* raw_db = nullptr;
-        const auto status = rocksdb::DB::Open(detail::make_db_options(opts), directory, families,
-                                              &raw_handles, &raw_db);
-        std::unique_ptr<rocksdb::DB> db(raw_db);
+        auto env = detail::make_faulty_env(opts.faults);
+        open_recipe recipe{directory, detail::make_db_options(opts), detail::make_column_families(),
+                           opts.mode};
+        if (env) recipe.db_options.env = env.get();
+        std::unique_ptr<rocksdb::DB> db;
         handle_array handles;  // declared after db: destroyed first
-        for (std::size_t i = 0; i < raw_handles.size() && i < handles.size(); ++i) {
-            handles[i].reset(raw_handles[i]);
+        auto status = open_db(recipe, false, db, handles);
+        bool read_only = false;
+        // A full disk or a read-only file system: serve what is there,
+        // read-only, and try read-write again when asked to write. Not any
+        // I/O error: a directory locked by another process must be refused.
+        const bool cannot_write =
+            status.IsNoSpace() ||
+            (status.IsIOError() && status.ToString().find("Read-only file system") != std::string::npos);
+        if (cannot_write &&
+            std::filesystem::exists(std::filesystem::path(directory) / "CURRENT", fs_ec)) {
+            close_db(db, handles);
+            if (open_db(recipe, true, db, handles).ok()) {
+                if (opts.log) {
+                    opts.log(log_severity::error,
+                             "cannot open the op log for writing (" + status.ToString() +
+                                 "): open read-only, writes are refused until it can write");
+                }
+                read_only = true;
+                status = rocksdb::Status::OK();
+            }
         }
-        if (!status.ok()) return to_error_code(status);
-        if (!db || raw_handles.size() != column_count) return errc::io_error;
-
-        out = std::make_unique<rocksdb_op_log>(std::move(db), std::move(handles), opts.mode);
+        if (!status.ok()) {
+            close_db(db, handles);
+            return to_error_code(status);
+        }
+        out = std::make_unique<rocksdb_op_log>(std::move(env), std::move(recipe), std::move(db),
+                                               std::move(handles), read_only);
         return {};
     });
 }

@@ -12,6 +12,8 @@
 
 #include "rocksdb_schema.hpp"
 
+#include "rocksdb_env.hpp"
+
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -55,7 +57,7 @@ rocksdb::DBOptions make_db_options(const options& opts) {
     db.max_total_wal_size = 64 * mib;
 
     db.db_write_buffer_size = 64 * mib;
-    db.keep_log_file_num = 4;  // RocksDB's own info LOG files
+    db.info_log = make_logger(opts);  // no LOG file: see rocksdb_env.hpp
     return db;
 }
 

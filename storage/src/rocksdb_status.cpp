@@ -10,8 +10,9 @@ std::error_code to_error_code(const rocksdb::Status& status) noexcept {
     if (status.ok()) return {};
     if (status.IsNotFound()) return errc::not_found;
     if (status.IsCorruption()) return errc::corruption;
+    if (status.IsNoSpace()) return errc::no_space;
     if (status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) return errc::busy;
-    // IOError, NoSpace, InvalidArgument, NotSupported, ShutdownInProgress...
+    // IOError, InvalidArgument, NotSupported, ShutdownInProgress...
     return errc::io_error;
 }
 

@@ -15,8 +15,10 @@
 // throws, and rejects an invalid session id with errc::invalid_session_id
 // before touching anything.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,9 +59,36 @@ struct session_append {
     const std::string* metadata = nullptr;  // replaces the session's metadata when given
 };
 
+// What RocksDB has to say that is worth a line in the server's log.
+enum class log_severity { warning, error };
+
+// Makes the disk under an op log fail, for tests: while set, every write,
+// flush and sync of a file, and every file creation, fails as a full disk
+// (or a failing disk) would; reads go on working. Thread-safe.
+class disk_faults {
+  public:
+    enum class kind { none, no_space, io_error };
+    void set(kind k) noexcept { kind_.store(k); }
+    kind get() const noexcept { return kind_.load(); }
+
+  private:
+    std::atomic<kind> kind_{kind::none};
+};
+
 struct options {
     durability mode = durability::wal;
     bool create_if_missing = true;
+    // RocksDB's warnings and errors; nothing is logged when empty. RocksDB
+    // writes no LOG file of its own: a log that cannot be written (a full
+    // disk) must not take the op log down.
+    std::function<void(log_severity, std::string_view)> log;
+    std::shared_ptr<disk_faults> faults;  // tests only
+};
+
+// Whether the op log can write, as last seen (see op_log::writable).
+struct write_health {
+    bool writable = true;
+    std::uint64_t failures = 0;  // failed writes since the log was opened
 };
 
 class op_log {
@@ -129,6 +158,18 @@ class op_log {
 
     // Makes everything appended so far durable (used on shutdown in wal mode).
     virtual std::error_code flush() = 0;
+
+    // After a failed write (a full disk, an I/O error) RocksDB refuses every
+    // write until it is resumed. Each write while in that state first tries
+    // to resume, at most once a second, so writing comes back by itself
+    // when the disk has room again (RocksDB waits until its write buffer
+    // fits, checking every 5 s); reads are served throughout. When RocksDB
+    // will not resume (after an I/O error, or a resume that failed half-way)
+    // the log opens itself again, read-only if it cannot write yet. A log
+    // opened on a full disk is read-only until a write finds it can open it
+    // read-write. A write refused for lack of space was not written: only
+    // what a write acknowledged comes back after a reopen.
+    virtual write_health health() const = 0;
 };
 
 // Opens (or creates) a RocksDB op log in `directory`. A database left behind by
@@ -144,6 +185,7 @@ enum class errc {
     io_error,
     corruption,
     busy,
+    no_space,  // the disk is full; nothing was written
 };
 const std::error_category& storage_category() noexcept;
 std::error_code make_error_code(errc e) noexcept;
