@@ -37,6 +37,12 @@ class Server:
                    "--durability", durability, "--max-connections", "40000",
                    "--ops-per-second", "1000000", "--sessions-per-hour", "1000000",
                    "--log-level", "warn", "--static-dir", os.path.join(ROOT, "client-web")]
+            # The load generator connects from one address: lift the
+            # per-address shares (older servers have none).
+            help_text = subprocess.run([args.ruche, "--help"], capture_output=True, text=True).stdout
+            if "--connections-per-address" in help_text:
+                cmd += ["--connections-per-address", "40000", "--unjoined-per-address", "40000",
+                        "--reserved-for-joined", "0"]
             pattern = re.compile(r"http://127\.0\.0\.1:(\d+)")
         else:
             cmd = ["node", os.path.join(ROOT, "benchmarks", "peer", "relay.js"), "--port", "0"]

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 #include <regex>
+#include <thread>
+#include <vector>
 
 #include "server_harness.hpp"
 
@@ -139,4 +141,79 @@ TEST_CASE("creating sessions is limited per address") {
     CHECK(refused.status == 429);
     CHECK(refused.json_body()["error"]["code"] == "too_many_attempts");
     CHECK(http_call(srv.port(), http::verb::post, "/api/sessions/import", "{}").status == 429);
+}
+
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// A TCP connection to the server from another loopback address, so that the
+// server counts it under another address than the other clients' 127.0.0.1.
+tcp::socket connect_from(net::io_context& ioc, const char* from, std::uint16_t port) {
+    tcp::socket socket(ioc);
+    socket.open(tcp::v4());
+    socket.bind({net::ip::make_address(from), 0});
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    return socket;
+}
+
+// One request on a connected socket; the status, or 0 if the server closed it.
+unsigned ask(tcp::socket socket, const std::string& target, http::fields* headers = nullptr) {
+    boost::beast::tcp_stream stream(std::move(socket));
+    stream.expires_after(5s);
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    boost::beast::error_code ec;
+    http::write(stream, req, ec);
+    if (ec) return 0;
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res, ec);
+    if (ec) return 0;
+    if (headers) *headers = res.base();
+    return res.result_int();
+}
+
+}  // namespace
+
+TEST_CASE("one address cannot take every connection: others join, /healthz answers") {
+    auto cfg = running_server::test_config();
+    cfg.limits.max_connections = 60;
+    cfg.limits.connections_per_address = 12;
+    cfg.limits.unjoined_per_address = 10;
+    cfg.limits.reserved_for_joined = 5;
+    running_server srv(cfg);
+    net::io_context ioc;
+
+    // 10 silent sockets from one address: its whole unjoined share. The
+    // server accepts in order, so later connections are counted after them.
+    std::vector<tcp::socket> silent;
+    for (int i = 0; i < 10; ++i) silent.push_back(connect_from(ioc, "127.0.0.2", srv.port()));
+
+    // Past its share the address is still told something: /healthz is
+    // answered, anything else is "full, come back".
+    CHECK(ask(connect_from(ioc, "127.0.0.2", srv.port()), "/healthz") == 200);
+    http::fields headers;
+    CHECK(ask(connect_from(ioc, "127.0.0.2", srv.port()), "/", &headers) == 503);
+    CHECK(headers[http::field::retry_after] == "5");
+
+    // Everyone else is served as usual and can join and write.
+    CHECK(http_call(srv.port(), http::verb::get, "/healthz").status == 200);
+    const auto s = create_session(srv.port(), {{"title", "Partage"}, {"private_writing", false}});
+    ws_client participant(srv.port());
+    participant.hello_participant(s.join_code);
+    CHECK(participant.op("fair", {{"kind", "note.add"}, {"text", "Je suis là"}, {"color", "yellow"},
+                                  {"x", 0}, {"y", 0}})["type"] == "ack");
+
+    // The silent ones leave: the address gets its places back.
+    for (auto& socket : silent) socket.close();
+    silent.clear();
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    unsigned page = 0;
+    while ((page = ask(connect_from(ioc, "127.0.0.2", srv.port()), "/")) != 200 &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);  // the server sees the closes asynchronously
+    }
+    CHECK(page == 200);
 }

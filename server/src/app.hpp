@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <string>
 
+#include "connection_gate.hpp"
 #include "metrics.hpp"
 #include "op_writer.hpp"
 #include "rate_limit.hpp"
@@ -25,7 +26,8 @@ struct app {
           writer(log, metrics),
           rooms(*this),
           join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)),
-          creations(cfg.limits.sessions_per_hour, std::chrono::seconds(3600)) {}
+          creations(cfg.limits.sessions_per_hour, std::chrono::seconds(3600)),
+          gate(gate_limits(cfg.limits)) {}
 
     config cfg;
     std::string public_url;  // no trailing slash
@@ -39,7 +41,16 @@ struct app {
     registry rooms;
     attempt_limiter join_attempts;
     attempt_limiter creations;  // sessions created (or imported) per client address
-    std::atomic<std::size_t> connections{0};  // TCP connections held, HTTP or WebSocket
+    connection_gate gate;  // TCP connections held, HTTP or WebSocket, per address
+
+    static connection_gate::limits gate_limits(const limits& l) {
+        connection_gate::limits g;
+        g.max_total = l.max_connections;
+        g.max_pending = l.max_connections - std::min(l.reserved_for_joined, l.max_connections);
+        g.per_address = l.connections_per_address;
+        g.pending_per_address = l.unjoined_per_address;
+        return g;
+    }
 
     std::string join_url(std::string_view join_code) const {
         std::string compact;

@@ -33,7 +33,10 @@ void http_session::do_read() {
     // it reads the field, so the header is read under the largest limit and
     // each request's own is applied once its target is known.
     parser_->body_limit(import_body_max);
-    stream_.expires_after(app_.cfg.limits.http_timeout);
+    // An overflow place is only there to say the server is full.
+    stream_.expires_after(slot_.place() == connection_gate::place::overflow
+                              ? std::chrono::milliseconds(2000)
+                              : app_.cfg.limits.http_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -69,6 +72,17 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     app_.metrics.http_requests_total.inc();
 
     const auto& request = parser_->get();
+    if (slot_.place() == connection_gate::place::overflow) {
+        // Past the limits: /healthz is still answered, the rest told to come back.
+        auto res = request.target() == "/healthz"
+                       ? handle_request(app_, request, remote_)
+                       : json_error(request, http::status::service_unavailable, "server_full",
+                                    "the server is full, try again in a few seconds");
+        if (res.result() == http::status::service_unavailable) res.set(http::field::retry_after, "5");
+        res.keep_alive(false);
+        send(std::move(res));
+        return;
+    }
     if (beast::websocket::is_upgrade(request)) {
         const auto target = request.target();
         if (target != "/ws" && !target.starts_with("/ws?")) {

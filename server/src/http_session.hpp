@@ -9,7 +9,7 @@
 #include <memory>
 #include <optional>
 
-#include "connection_slot.hpp"
+#include "connection_gate.hpp"
 
 namespace ruche::server {
 

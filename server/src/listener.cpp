@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "app.hpp"
+#include "connection_gate.hpp"
 #include "http_session.hpp"
 
 namespace ruche::server {
@@ -48,14 +49,16 @@ void listener::do_accept() {
                 // acks would hold an ack or an event for tens of milliseconds.
                 boost::system::error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
-                connection_slot slot(self->app_.connections, self->app_.cfg.limits.max_connections);
-                if (slot.held()) {
+                const auto remote = socket.remote_endpoint(ignored);
+                connection_slot slot(self->app_.gate, address_key(remote.address().to_string()));
+                if (slot.place() != connection_gate::place::none) {
+                    // An overflow place is answered at once and closed (http_session).
                     std::make_shared<http_session>(std::move(socket), self->app_, std::move(slot))
                         ->run();
                 } else {
-                    // Over the limit: refuse at once rather than queue.
-                    spdlog::warn("connection refused: {} connections open",
-                                 self->app_.connections.load());
+                    // Over every limit, the overflow lane too: refuse at once.
+                    spdlog::warn("connection from {} refused: {} connections open", slot.key(),
+                                 self->app_.gate.total());
                     socket.close(ignored);
                 }
             } else {

@@ -55,6 +55,18 @@ int main(int argc, char** argv) {
     cli.add_option("--max-connections", cfg.limits.max_connections, "open connections at most")
         ->envname("RUCHE_MAX_CONNECTIONS")
         ->capture_default_str();
+    cli.add_option("--connections-per-address", cfg.limits.connections_per_address,
+                   "connections one address (IPv4, or IPv6 /64) may hold")
+        ->envname("RUCHE_CONNECTIONS_PER_ADDRESS")
+        ->capture_default_str();
+    cli.add_option("--unjoined-per-address", cfg.limits.unjoined_per_address,
+                   "of which not yet in a session (HTTP, WebSocket before its hello)")
+        ->envname("RUCHE_UNJOINED_PER_ADDRESS")
+        ->capture_default_str();
+    cli.add_option("--reserved-for-joined", cfg.limits.reserved_for_joined,
+                   "connection places only people who joined a session may take")
+        ->envname("RUCHE_RESERVED_FOR_JOINED")
+        ->capture_default_str();
     cli.add_option("--send-queue-bytes", cfg.limits.send_queue_bytes,
                    "bytes waiting for a slow client before it is disconnected")
         ->envname("RUCHE_SEND_QUEUE_BYTES")

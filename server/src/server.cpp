@@ -112,7 +112,7 @@ void server::stop() {
         auto timer = std::make_shared<net::steady_timer>(impl_->ioc);
         auto check = std::make_shared<std::function<void()>>();
         *check = [this, timer, deadline, check] {
-            if (impl_->a.connections.load() == 0 || std::chrono::steady_clock::now() > deadline) {
+            if (impl_->a.gate.total() == 0 || std::chrono::steady_clock::now() > deadline) {
                 impl_->ioc.stop();
                 *check = nullptr;  // break the cycle
                 return;

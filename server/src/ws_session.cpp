@@ -236,6 +236,7 @@ void ws_session::joined(std::string participant) {
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
                   self->state_ = state::joined;
+                  self->slot_.promote();  // out of the unjoined share
                   // No hello deadline any more: an idle member keeps no timer waiting.
                   if (!self->writing_ && self->deadline_armed_) {
                       self->deadline_armed_ = false;

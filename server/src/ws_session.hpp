@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "connection_slot.hpp"
+#include "connection_gate.hpp"
 #include "rate_limit.hpp"
 #include "ruche/protocol/messages.hpp"
 

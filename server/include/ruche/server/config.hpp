@@ -27,6 +27,13 @@ struct limits {
     std::size_t sessions_per_hour = 60;  // created or imported, per client address
     std::size_t join_failures_per_minute = 30;  // a whole room may share one address
     std::size_t resume_window = 4096;           // events kept in memory per session
+    // Fair shares of max_connections (see connection_gate.hpp). An address is
+    // an IPv4 address or an IPv6 /64; a whole room behind one NAT is one.
+    std::size_t connections_per_address = 500;
+    std::size_t unjoined_per_address = 250;  // HTTP, or WebSocket before its hello
+    // Places only connections that joined a session may take: silent or
+    // half-open sockets from many addresses cannot take them.
+    std::size_t reserved_for_joined = 250;
 };
 
 struct config {
