@@ -85,6 +85,26 @@ TEST_CASE("a key is blocked after max_failures failures, others are not") {
     CHECK_FALSE(limiter.blocked("10.0.0.2", t0 + 2s));
 }
 
+TEST_CASE("a blocked key may still try once per probe interval") {
+    attempt_limiter limiter(2, 60s);
+    const auto t0 = clock_time{} + 1h;
+    CHECK(limiter.may_try("a", t0));  // not blocked: always
+    CHECK(limiter.may_try("a", t0));
+    limiter.record_failure("a", t0);
+    limiter.record_failure("a", t0);
+    REQUIRE(limiter.blocked("a", t0));
+    CHECK(limiter.may_try("a", t0));  // the first probe
+    CHECK_FALSE(limiter.may_try("a", t0 + 1999ms));
+    CHECK(limiter.may_try("a", t0 + 2000ms));
+    CHECK_FALSE(limiter.may_try("a", t0 + 2001ms));
+    CHECK(limiter.may_try("b", t0));  // others are not held back
+    // A failure while blocked extends the block by a window.
+    limiter.record_failure("a", t0 + 30s);
+    CHECK(limiter.blocked("a", t0 + 89s));
+    CHECK_FALSE(limiter.blocked("a", t0 + 90s));
+    CHECK(limiter.may_try("a", t0 + 90s));
+}
+
 TEST_CASE("a block lasts one window after the last failure, then the count starts over") {
     attempt_limiter limiter(3, 60s);
     for (int i = 0; i < 3; ++i) limiter.record_failure("a", t0);

@@ -126,12 +126,16 @@ http_response create_session(app& a, const http_request& request) {
 http_response join_info(app& a, const http_request& request, const std::string& remote,
                         std::string_view typed) {
     const auto now = std::chrono::steady_clock::now();
-    if (a.join_attempts.blocked(remote, now)) {
+    const auto too_many = [&] {
         auto res = json_error(request, http::status::too_many_requests, "too_many_attempts",
-                              "too many failed attempts, wait a minute");
-        res.set(http::field::retry_after, "60");
+                              "too many failed attempts, try again in a few seconds");
+        res.set(http::field::retry_after, "2");
         return res;
-    }
+    };
+    // As for a hello: a blocked address gets one try every 2 s, so the
+    // right code still gets in; a wrong one while blocked extends the block.
+    if (!a.join_attempts.may_try(remote, now)) return too_many();
+    const bool blocked = a.join_attempts.blocked(remote, now);
     // The code as typed, escapes undone ("YD7%2023Q" is "YD7 23Q"): the same
     // normalisation as a hello's join_code.
     const auto unescaped = percent_decode(typed);
@@ -142,6 +146,7 @@ http_response join_info(app& a, const http_request& request, const std::string& 
     auto r = session ? a.rooms.room_for(*session, ec) : nullptr;
     if (!r) {
         if (!ec) a.join_attempts.record_failure(remote, now);
+        if (!ec && blocked) return too_many();
         return ec ? json_error(request, http::status::service_unavailable, "storage_unavailable",
                                "the session could not be loaded")
                   : json_error(request, http::status::not_found, "unknown_join_code",

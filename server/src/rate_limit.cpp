@@ -43,6 +43,17 @@ bool attempt_limiter::blocked(const std::string& key, clock_time now) {
     return it->second.failures >= max_failures_;
 }
 
+bool attempt_limiter::may_try(const std::string& key, clock_time now,
+                              std::chrono::milliseconds probe_interval) {
+    if (!blocked(key, now)) return true;
+    const std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) return true;  // forgotten in between
+    if (now < it->second.next_probe) return false;
+    it->second.next_probe = now + probe_interval;
+    return true;
+}
+
 void attempt_limiter::record_failure(const std::string& key, clock_time now) {
     const std::lock_guard lock(mutex_);
     // Forget expired keys at the old end of the list; cheap, and in normal use
@@ -61,10 +72,10 @@ void attempt_limiter::record_failure(const std::string& key, clock_time now) {
             recent_.pop_front();
         }
         recent_.push_back(key);
-        it = entries_.emplace(key, entry{0, now + window_, std::prev(recent_.end())}).first;
+        it = entries_.emplace(key, entry{0, now + window_, {}, std::prev(recent_.end())}).first;
     } else {
         recent_.splice(recent_.end(), recent_, it->second.lru);
-        if (now >= it->second.expires) it->second = entry{0, now + window_, it->second.lru};
+        if (now >= it->second.expires) it->second = entry{0, now + window_, {}, it->second.lru};
     }
     entry& e = it->second;
     ++e.failures;

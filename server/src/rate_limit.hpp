@@ -45,6 +45,13 @@ class attempt_limiter {
                     std::size_t max_keys = 10000);
 
     bool blocked(const std::string& key, clock_time now);
+    // Whether `key` may make an attempt now: always when it is not blocked;
+    // when blocked, once per `probe_interval`. A whole room behind one
+    // address is then never locked out of the right code by someone typing
+    // wrong ones (each of them waits at most a probe interval), while a
+    // guesser is held to one guess per interval.
+    bool may_try(const std::string& key, clock_time now,
+                 std::chrono::milliseconds probe_interval = std::chrono::milliseconds(2000));
     void record_failure(const std::string& key, clock_time now);
 
     // Keys currently remembered (expired ones may linger until met).
@@ -54,6 +61,7 @@ class attempt_limiter {
     struct entry {
         std::size_t failures = 0;
         clock_time expires{};                  // end of the window or of the block
+        clock_time next_probe{};               // while blocked: the next attempt allowed
         std::list<std::string>::iterator lru;  // position in recent_
     };
 

@@ -179,25 +179,33 @@ void ws_session::handle_hello(protocol::hello hello) {
         return;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (app_.join_attempts.blocked(remote_, now)) {
-        reply_error({errc::too_many_attempts, {}});
-        return;
-    }
     std::optional<std::string> session;
     const bool facilitator = hello.facilitator_token.has_value();
     if (facilitator) {
+        // A right token is never refused: at 192 bits, there is nothing to
+        // slow down but wrong ones.
         session = app_.rooms.session_by_facilitator_token(*hello.facilitator_token);
         if (!session) {
+            const bool blocked = app_.join_attempts.blocked(remote_, now);
             app_.join_attempts.record_failure(remote_, now);
+            if (blocked) return reply_error({errc::too_many_attempts, {}});
             reply_error({errc::invalid_token, "facilitator_token"});
             return;
         }
     } else {
+        // Join codes are short: an address with many wrong ones gets one
+        // try every 2 s (so the right code still gets in), and each wrong
+        // one while blocked makes the block last longer.
+        if (!app_.join_attempts.may_try(remote_, now)) {
+            reply_error({errc::too_many_attempts, {}});
+            return;
+        }
+        const bool blocked = app_.join_attempts.blocked(remote_, now);
         const auto code = normalize_join_code(*hello.join_code);
         if (code) session = app_.rooms.session_by_join_code(*code);
         if (!session) {
             app_.join_attempts.record_failure(remote_, now);
-            reply_error({errc::unknown_join_code, {}});
+            reply_error({blocked ? errc::too_many_attempts : errc::unknown_join_code, {}});
             return;
         }
     }
