@@ -169,11 +169,13 @@ tcp::socket connect_from(net::io_context& ioc, const char* from, std::uint16_t p
 }
 
 // One request on a connected socket; the status, or 0 if the server closed it.
-unsigned ask(tcp::socket socket, const std::string& target, http::fields* headers = nullptr) {
+unsigned ask(tcp::socket socket, const std::string& target, http::fields* headers = nullptr,
+             const std::string& forwarded_for = {}) {
     boost::beast::tcp_stream stream(std::move(socket));
     stream.expires_after(5s);
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (!forwarded_for.empty()) req.set("X-Forwarded-For", forwarded_for);
     boost::beast::error_code ec;
     http::write(stream, req, ec);
     if (ec) return 0;
@@ -226,4 +228,31 @@ TEST_CASE("one address cannot take every connection: others join, /healthz answe
         std::this_thread::sleep_for(10ms);  // the server sees the closes asynchronously
     }
     CHECK(page == 200);
+}
+
+TEST_CASE("behind a trusted proxy, limits count the client it names, not the proxy") {
+    auto cfg = running_server::test_config();
+    cfg.limits.join_failures_per_minute = 3;
+    cfg.limits.connections_per_address = 4;
+    cfg.limits.unjoined_per_address = 4;
+    cfg.trusted_proxies = {"127.0.0.2"};
+    running_server srv(cfg);
+    const auto s = create_session(srv.port());
+    net::io_context ioc;
+    const auto from_proxy = [&](const std::string& target, const std::string& client) {
+        return ask(connect_from(ioc, "127.0.0.2", srv.port()), target, nullptr, client);
+    };
+    for (int i = 0; i < 3; ++i) CHECK(from_proxy("/api/join/ZZZZZZZZ" + std::to_string(i + 2), "198.51.100.1") == 404);
+    CHECK(from_proxy("/api/join/ZZZZZZZZZ", "198.51.100.1") == 429);  // that client is blocked
+    CHECK(from_proxy("/api/join/ZZZZZZZZZ", "198.51.100.2") == 404);  // its neighbour is not
+    CHECK(from_proxy("/api/join/" + s.join_code, "198.51.100.2") == 200);
+
+    // The proxy carries many people: the per-address shares do not hold it.
+    std::vector<tcp::socket> held;
+    for (int i = 0; i < 6; ++i) held.push_back(connect_from(ioc, "127.0.0.2", srv.port()));
+    CHECK(from_proxy("/", "198.51.100.3") == 200);
+    // Anyone else is held to them, and X-Forwarded-For from them is ignored.
+    std::vector<tcp::socket> other;
+    for (int i = 0; i < 4; ++i) other.push_back(connect_from(ioc, "127.0.0.3", srv.port()));
+    CHECK(ask(connect_from(ioc, "127.0.0.3", srv.port()), "/", nullptr, "198.51.100.4") == 503);
 }

@@ -1,31 +1,13 @@
 #include "connection_gate.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
 namespace ruche::server {
 
-std::string address_key(std::string_view address) {
-    boost::system::error_code ec;
-    const auto parsed = boost::asio::ip::make_address(std::string(address), ec);
-    if (ec) return std::string(address);
-    if (parsed.is_v6()) {
-        const auto v6 = parsed.to_v6();
-        if (v6.is_v4_mapped()) {
-            return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
-        }
-        auto bytes = v6.to_bytes();
-        for (std::size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
-        return boost::asio::ip::address_v6(bytes).to_string() + "/64";
-    }
-    return parsed.to_string();
-}
-
-connection_gate::place connection_gate::admit(const std::string& key) {
+connection_gate::place connection_gate::admit(const std::string& key, bool exempt) {
     const std::lock_guard lock(mutex_);
     auto& s = shares_[key];
     const bool fits = pending_ + joined_ < limits_.max_total && pending_ < limits_.max_pending &&
-                      s.pending + s.joined < limits_.per_address &&
-                      s.pending < limits_.pending_per_address;
+                      (exempt || (s.pending + s.joined < limits_.per_address &&
+                                  s.pending < limits_.pending_per_address));
     if (fits) {
         ++s.pending;
         ++pending_;

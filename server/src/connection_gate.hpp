@@ -21,10 +21,6 @@
 
 namespace ruche::server {
 
-// The key an address's share is counted under: the IPv4 address itself, or
-// the /64 prefix of an IPv6 one (one household or phone gets a whole /64).
-std::string address_key(std::string_view address);
-
 class connection_gate {
   public:
     struct limits {
@@ -39,7 +35,9 @@ class connection_gate {
     explicit connection_gate(limits l) : limits_(l) {}
 
     // A new connection from `key`: pending, overflow, or none (refused).
-    place admit(const std::string& key);
+    // An `exempt` key (a trusted reverse proxy, carrying many people) is held
+    // only to the totals, not to an address's shares.
+    place admit(const std::string& key, bool exempt = false);
     // A pending connection joined a session (its address's share is
     // unchanged: it was counted at admit). False if it was not pending.
     bool promote(const std::string& key);
@@ -67,8 +65,8 @@ class connection_gate {
 class connection_slot {
   public:
     connection_slot() = default;
-    connection_slot(connection_gate& gate, std::string key)
-        : gate_(&gate), key_(std::move(key)), place_(gate.admit(key_)) {}
+    connection_slot(connection_gate& gate, std::string key, bool exempt = false)
+        : gate_(&gate), key_(std::move(key)), place_(gate.admit(key_, exempt)) {}
     connection_slot(connection_slot&& other) noexcept { *this = std::move(other); }
     connection_slot& operator=(connection_slot&& other) noexcept {
         if (this != &other) {

@@ -5,6 +5,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "api.hpp"
+#include "client_address.hpp"
 #include "app.hpp"
 #include "replay_api.hpp"
 #include "ws_session.hpp"
@@ -72,10 +73,13 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     app_.metrics.http_requests_total.inc();
 
     const auto& request = parser_->get();
+    // Limits count people, so behind a trusted proxy, the client it names.
+    client_ = address_key(
+        client_address(remote_, request["X-Forwarded-For"], app_.cfg.trusted_proxies));
     if (slot_.place() == connection_gate::place::overflow) {
         // Past the limits: /healthz is still answered, the rest told to come back.
         auto res = request.target() == "/healthz"
-                       ? handle_request(app_, request, remote_)
+                       ? handle_request(app_, request, client_)
                        : json_error(request, http::status::service_unavailable, "server_full",
                                     "the server is full, try again in a few seconds");
         if (res.result() == http::status::service_unavailable) res.set(http::field::retry_after, "5");
@@ -97,7 +101,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             send(std::move(res));
             return;
         }
-        std::make_shared<ws_session>(stream_.release_socket(), app_, std::move(slot_))
+        std::make_shared<ws_session>(stream_.release_socket(), app_, std::move(slot_), client_)
             ->run(parser_->release());
         return;
     }
@@ -106,11 +110,11 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     // the socket touched again only on its own strand. Pages, /healthz and
     // /metrics are answered here, so they stay quick whatever the pool does.
     if (!request.target().starts_with("/api/")) {
-        send(handle_request(app_, request, remote_));
+        send(handle_request(app_, request, client_));
         return;
     }
     net::post(app_.blocking, [self = shared_from_this()] {
-        auto response = handle_request(self->app_, self->parser_->get(), self->remote_);
+        auto response = handle_request(self->app_, self->parser_->get(), self->client_);
         net::post(self->stream_.get_executor(),
                   [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
     });

@@ -32,7 +32,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::shared_ptr<void> response_;  // keeps the response alive while it is written
-    std::string remote_;
+    std::string remote_;  // the peer's address
+    std::string client_;  // whom limits count this request against (client_address.hpp)
 };
 
 }  // namespace ruche::server

@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "app.hpp"
+#include "client_address.hpp"
 #include "connection_gate.hpp"
 #include "http_session.hpp"
 
@@ -49,8 +50,11 @@ void listener::do_accept() {
                 // acks would hold an ack or an event for tens of milliseconds.
                 boost::system::error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
-                const auto remote = socket.remote_endpoint(ignored);
-                connection_slot slot(self->app_.gate, address_key(remote.address().to_string()));
+                const auto peer = socket.remote_endpoint(ignored).address().to_string();
+                // A trusted proxy carries many people: only the totals hold it.
+                const bool proxy = is_trusted_proxy(peer, self->app_.cfg.trusted_proxies);
+                connection_slot slot(self->app_.gate, proxy ? "proxy " + peer : address_key(peer),
+                                     proxy);
                 if (slot.place() != connection_gate::place::none) {
                     // An overflow place is answered at once and closed (http_session).
                     std::make_shared<http_session>(std::move(socket), self->app_, std::move(slot))

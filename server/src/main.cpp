@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
                    "connection places only people who joined a session may take")
         ->envname("RUCHE_RESERVED_FOR_JOINED")
         ->capture_default_str();
+    cli.add_option("--trust-proxy", cfg.trusted_proxies,
+                   "address of a reverse proxy whose X-Forwarded-For gives the client's address "
+                   "(for limits only; repeatable)")
+        ->envname("RUCHE_TRUST_PROXY")
+        ->delimiter(',');
     cli.add_option("--send-queue-bytes", cfg.limits.send_queue_bytes,
                    "bytes waiting for a slow client before it is disconnected")
         ->envname("RUCHE_SEND_QUEUE_BYTES")

@@ -17,16 +17,14 @@ namespace net = boost::asio;
 using protocol::errc;
 
 
-ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
+ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
+                       std::string client)
     : ws_(std::move(socket)),
       app_(a),
       slot_(std::move(slot)),
       deadline_(ws_.get_executor()),
-      rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {
-    beast::error_code ec;
-    const auto endpoint = ws_.next_layer().remote_endpoint(ec);
-    if (!ec) remote_ = endpoint.address().to_string();
-}
+      remote_(std::move(client)),
+      rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {}
 
 ws_session::~ws_session() {
     app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queued_bytes_));

@@ -37,7 +37,9 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     // More than the byte cap lets wait (a message is at least a few bytes).
     static constexpr std::size_t max_queued_messages = 1u << 20;
 
-    ws_session(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot);
+    // `client`: whom limits count this connection against (client_address.hpp).
+    ws_session(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot,
+               std::string client);
     ~ws_session();
 
     // Accepts the upgrade request read by the HTTP session.

@@ -52,6 +52,9 @@ struct config {
     // than this had (k-anonymity).
     std::uint32_t anonymity_threshold = 3;
     struct limits limits;
+    // Reverse proxies whose X-Forwarded-For is believed, for limits only
+    // (never stored). Their own connections are held to the totals only.
+    std::vector<std::string> trusted_proxies;
 };
 
 }  // namespace ruche::server
