@@ -85,6 +85,17 @@ TEST_CASE("a key is blocked after max_failures failures, others are not") {
     CHECK_FALSE(limiter.blocked("10.0.0.2", t0 + 2s));
 }
 
+TEST_CASE("failures from many other keys do not push a blocked key out of a full table") {
+    attempt_limiter limiter(2, 60s, 3);
+    const auto t0 = clock_time{} + 1h;
+    limiter.record_failure("guesser", t0);
+    limiter.record_failure("guesser", t0);
+    REQUIRE(limiter.blocked("guesser", t0));
+    for (int i = 0; i < 1000; ++i) limiter.record_failure("other-" + std::to_string(i), t0 + 1s);
+    CHECK(limiter.size() == 3);
+    CHECK(limiter.blocked("guesser", t0 + 2s));
+}
+
 TEST_CASE("a blocked key may still try once per probe interval") {
     attempt_limiter limiter(2, 60s);
     const auto t0 = clock_time{} + 1h;
@@ -143,7 +154,7 @@ TEST_CASE("an attempt limiter never holds more than max_keys keys") {
     CHECK_FALSE(limiter.blocked("key0", t0));
 }
 
-TEST_CASE("when full, the least recently failing key is forgotten") {
+TEST_CASE("when full, the least recently failing key that is not blocked is forgotten") {
     attempt_limiter limiter(2, 60s, 2);
     limiter.record_failure("a", t0);
     limiter.record_failure("b", t0 + 1s);
@@ -151,8 +162,9 @@ TEST_CASE("when full, the least recently failing key is forgotten") {
     limiter.record_failure("c", t0 + 3s);  // evicts b
     CHECK(limiter.size() == 2);
     CHECK(limiter.blocked("a", t0 + 3s));
-    limiter.record_failure("b", t0 + 4s);  // b starts over: one failure, evicts a
+    limiter.record_failure("b", t0 + 4s);  // b starts over: one failure, evicts c, not blocked a
     CHECK_FALSE(limiter.blocked("b", t0 + 4s));
+    CHECK(limiter.blocked("a", t0 + 4s));
 }
 
 TEST_CASE("expired keys are dropped") {

@@ -66,10 +66,16 @@ void attempt_limiter::record_failure(const std::string& key, clock_time now) {
     }
     auto it = entries_.find(key);
     if (it == entries_.end()) {
-        // Still full: forget the key whose last failure is the oldest.
+        // Still full: forget the key whose last failure is the oldest among
+        // those not blocked, so that failing from many other addresses cannot
+        // push a blocked one out; only when every key is blocked, the oldest.
         while (entries_.size() >= max_keys_) {
-            entries_.erase(recent_.front());
-            recent_.pop_front();
+            auto victim = std::find_if(recent_.begin(), recent_.end(), [&](const std::string& k) {
+                return entries_.at(k).failures < max_failures_;
+            });
+            if (victim == recent_.end()) victim = recent_.begin();
+            entries_.erase(*victim);
+            recent_.erase(victim);
         }
         recent_.push_back(key);
         it = entries_.emplace(key, entry{0, now + window_, {}, std::prev(recent_.end())}).first;

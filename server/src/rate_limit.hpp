@@ -38,7 +38,8 @@ class token_bucket {
 // join codes. A key is blocked once it has `max_failures` failures within
 // `window` of its first one, and stays blocked for `window` after its last
 // failure. Thread-safe. Memory is bounded: expired entries are dropped as they
-// are met, and past `max_keys` the least recently failing key is forgotten.
+// are met, and past `max_keys` the least recently failing key that is not
+// blocked is forgotten (a blocked one only when every key is blocked).
 class attempt_limiter {
   public:
     attempt_limiter(std::size_t max_failures, std::chrono::seconds window,
