@@ -826,12 +826,16 @@ TEST_CASE("export and import: the same bytes back, and tampering is refused") {
     REQUIRE(log2.ok());
     CHECK(session_export(fold(*log2), *log2).dump() == again.dump());
 
+    // Read as JSON and streamed from text, the same verdict.
     const auto refused = [](const json& j, errc code, std::string_view detail_part = {}) {
-        auto r = read_session_export(j);
-        REQUIRE_FALSE(r.ok());
-        CHECK(code_name(r.error().code) == code_name(code));
-        INFO(r.error().message());
-        CHECK(contains(r.error().detail, detail_part));
+        for (const bool streamed : {false, true}) {
+            auto r = streamed ? parse_session_export(j.dump()) : read_session_export(j);
+            INFO("streamed " << streamed);
+            REQUIRE_FALSE(r.ok());
+            CHECK(code_name(r.error().code) == code_name(code));
+            INFO(r.error().message());
+            CHECK(contains(r.error().detail, detail_part));
+        }
     };
     SECTION("a note's text changed in the state") {
         json j = original;
@@ -885,6 +889,49 @@ TEST_CASE("export and import: the same bytes back, and tampering is refused") {
         auto r = read_session_export(empty);
         REQUIRE(r.ok());
         CHECK(r->empty());
+    }
+}
+
+TEST_CASE("an import streamed from its text: the same ops, and bounded") {
+    const json original = fixture_json();
+    const std::string text = original.dump();
+    auto streamed = parse_session_export(text);
+    REQUIRE(streamed.ok());
+    auto whole = read_session_export(original);
+    REQUIRE(whole.ok());
+    CHECK(*streamed == *whole);
+    const auto refused = [](const std::string& t, const export_limits& limits, errc code,
+                            std::string_view detail_part) {
+        auto r = parse_session_export(t, limits);
+        REQUIRE_FALSE(r.ok());
+        INFO(r.error().message());
+        CHECK(code_name(r.error().code) == code_name(code));
+        CHECK(contains(r.error().detail, detail_part));
+    };
+    SECTION("too many ops") {
+        refused(text, {.max_ops = 10}, errc::too_long, "more than 10 ops");
+        CHECK(parse_session_export(text, {.max_ops = whole->size()}).ok());
+    }
+    SECTION("too many notes, counting the bin") {
+        refused(text, {.max_notes = 3}, errc::too_long, "more than 3 notes");
+    }
+    SECTION("nested too deep, before anything is parsed") {
+        json j = original;
+        json deep = json::array();
+        for (int i = 0; i < 40; ++i) deep = json::array({deep});
+        j["state"]["deep"] = deep;
+        refused(j.dump(), {}, errc::too_long, "32 levels");
+        // Brackets inside strings are text, not nesting.
+        json text_brackets = original;
+        text_brackets["log"][3]["op"]["text"] = std::string(100, '[');
+        auto r = parse_session_export(text_brackets.dump());
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code != errc::too_long);
+    }
+    SECTION("not JSON, or the log given twice") {
+        refused(text.substr(0, text.size() / 2), {}, errc::not_json, "not JSON");
+        const std::string twice = "{\"log\":[]," + text.substr(1);
+        refused(twice, {}, errc::wrong_type, "log appears twice");
     }
 }
 

@@ -256,3 +256,181 @@ TEST_CASE("behind a trusted proxy, limits count the client it names, not the pro
     for (int i = 0; i < 4; ++i) other.push_back(connect_from(ioc, "127.0.0.3", srv.port()));
     CHECK(ask(connect_from(ioc, "127.0.0.3", srv.port()), "/", nullptr, "198.51.100.4") == 503);
 }
+
+namespace {
+
+// An import's header and the first byte of a body that never comes.
+tcp::socket start_import(net::io_context& ioc, const char* from, std::uint16_t port) {
+    auto socket = connect_from(ioc, from, port);
+    const std::string head =
+        "POST /api/sessions/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nContent-Length: 30000000\r\n\r\n{";
+    net::write(socket, net::buffer(head));
+    return socket;
+}
+
+// The answer to a request whose body was not sent, or 0 if none came.
+unsigned answer_to(tcp::socket& socket, std::string* code = nullptr) {
+    boost::beast::tcp_stream stream(std::move(socket));
+    stream.expires_after(5s);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    boost::beast::error_code ec;
+    http::read(stream, buffer, res, ec);
+    if (ec) return 0;
+    if (code) *code = json::parse(res.body(), nullptr, false)["error"]["code"].get<std::string>();
+    return res.result_int();
+}
+
+// Waits until /metrics says `n` imports are under way.
+bool imports_under_way(std::uint16_t port, int n) {
+    const std::string line = "\nruche_imports_under_way " + std::to_string(n) + "\n";
+    for (int i = 0; i < 500; ++i) {
+        if (http_call(port, http::verb::get, "/metrics").body.find(line) != std::string::npos) return true;
+        std::this_thread::sleep_for(10ms);  // the server reads headers asynchronously
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("imports: one at a time per address, two in all, refused from the header alone") {
+    running_server srv;
+    net::io_context ioc;
+    auto first = start_import(ioc, "127.0.0.2", srv.port());
+    REQUIRE(imports_under_way(srv.port(), 1));
+
+    // The same address again: told to wait, before its 30 MB are read.
+    auto again = start_import(ioc, "127.0.0.2", srv.port());
+    std::string code;
+    CHECK(answer_to(again, &code) == 429);
+    CHECK(code == "import_in_progress");
+
+    // Another address may, and a third finds the server busy.
+    auto second = start_import(ioc, "127.0.0.3", srv.port());
+    REQUIRE(imports_under_way(srv.port(), 2));
+    auto third = start_import(ioc, "127.0.0.4", srv.port());
+    CHECK(answer_to(third, &code) == 503);
+    CHECK(code == "busy");
+
+    // An upload that is given up frees its place; a real import then goes through.
+    first.close();
+    second.close();
+    REQUIRE(imports_under_way(srv.port(), 0));
+    const auto s = create_session(srv.port());
+    const auto exported = http_call(srv.port(), http::verb::get,
+                                    "/api/sessions/" + s.session_id + "/minutes.json", {},
+                                    s.facilitator_token);
+    REQUIRE(exported.status == 200);
+    CHECK(http_call(srv.port(), http::verb::post, "/api/sessions/import", exported.body).status == 201);
+}
+
+namespace {
+
+// One request with the given header fields (Host included), from 127.0.0.1.
+http::response<http::string_body> send_with(std::uint16_t port, http::verb method,
+                                            const std::string& target, const http::fields& fields,
+                                            const std::string& body = {}) {
+    net::io_context ioc;
+    boost::beast::tcp_stream stream(ioc);
+    stream.expires_after(5s);
+    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    http::request<http::string_body> req{method, target, 11};
+    for (const auto& f : fields) req.set(f.name_string(), f.value());
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    return res;
+}
+
+http::fields host(const std::string& value) {
+    http::fields f;
+    f.set(http::field::host, value);
+    return f;
+}
+
+std::string error_code_of(const http::response<http::string_body>& res) {
+    return json::parse(res.body(), nullptr, false)["error"]["code"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("only the web client's published files are served, not its tests or npm files") {
+    running_server srv;
+    for (const auto* target : {"/", "/index.html", "/board.html", "/js/board.js", "/css/ruche.css",
+                               "/i18n/fr.json", "/favicon.svg", "/sw.js", "/j/ABCDEFGHJ", "/tableau"}) {
+        INFO(target);
+        CHECK(http_call(srv.port(), http::verb::get, target).status == 200);
+    }
+    for (const auto* target : {"/package-lock.json", "/package.json", "/playwright.config.js",
+                               "/README.md", "/tests/helpers.js", "/screenshots/board.png",
+                               "/node_modules/jsqr/package.json", "/js/", "/%70ackage.json"}) {
+        INFO(target);
+        CHECK(http_call(srv.port(), http::verb::get, target).status == 404);
+    }
+}
+
+TEST_CASE("a name the server is not known by is refused (DNS rebinding); addresses are fine") {
+    auto cfg = running_server::test_config();
+    cfg.public_url = "https://ruche.example.org";
+    cfg.allowed_origins = {"https://atelier.example.net"};
+    running_server srv(cfg);
+    const auto port = std::to_string(srv.port());
+    for (const auto& ok : {"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
+                           std::string("ruche.example.org"), std::string("RUCHE.example.org:443"),
+                           std::string("atelier.example.net"), std::string("192.168.1.12:8080")}) {
+        INFO(ok);
+        CHECK(send_with(srv.port(), http::verb::get, "/", host(ok)).result_int() == 200);
+    }
+    const auto refused = send_with(srv.port(), http::verb::get, "/api/join/ABCDEFGHJ",
+                                   host("rebound.attacker.example:" + port));
+    CHECK(refused.result_int() == 421);
+    CHECK(error_code_of(refused) == "unknown_host");
+    // A health check may use any name.
+    CHECK(send_with(srv.port(), http::verb::get, "/healthz", host("probe.internal")).result_int() == 200);
+}
+
+TEST_CASE("another site's page cannot create sessions or change anything (CSRF)") {
+    running_server srv;
+    auto fields = host("127.0.0.1:" + std::to_string(srv.port()));
+    fields.set(http::field::origin, "http://evil.example");
+    fields.set(http::field::content_type, "text/plain");
+    const auto forged = send_with(srv.port(), http::verb::post, "/api/sessions", fields,
+                                  R"({"title":"Piège"})");
+    CHECK(forged.result_int() == 403);
+    CHECK(error_code_of(forged) == "forbidden_origin");
+    // The server's own pages, and clients that are not browsers, may.
+    fields.set(http::field::origin, "http://127.0.0.1:" + std::to_string(srv.port()));
+    CHECK(send_with(srv.port(), http::verb::post, "/api/sessions", fields, R"({"title":"A"})")
+              .result_int() == 201);
+    CHECK(http_call(srv.port(), http::verb::post, "/api/sessions", R"({"title":"B"})").status == 201);
+}
+
+TEST_CASE("headers too large are answered 431, not a silent close") {
+    running_server srv;
+    auto fields = host("127.0.0.1");
+    fields.set("X-Padding", std::string(16 * 1024, 'a'));
+    const auto res = send_with(srv.port(), http::verb::get, "/", fields);
+    CHECK(res.result_int() == 431);
+    CHECK(error_code_of(res) == "headers_too_large");
+}
+
+TEST_CASE("wrong facilitator tokens count as guesses; the right one is never refused") {
+    auto cfg = running_server::test_config();
+    cfg.limits.join_failures_per_minute = 3;
+    running_server srv(cfg);
+    const auto s = create_session(srv.port());
+    const std::string target = "/api/sessions/" + s.session_id;
+    for (int i = 0; i < 3; ++i) {
+        CHECK(http_call(srv.port(), http::verb::get, target, {}, "wrong" + std::to_string(i)).status == 401);
+    }
+    const auto blocked = http_call(srv.port(), http::verb::get, target, {}, "wrong-again");
+    CHECK(blocked.status == 429);
+    CHECK(blocked.json_body()["error"]["code"] == "too_many_attempts");
+    CHECK(http_call(srv.port(), http::verb::get, target, {}, s.facilitator_token).status == 200);
+    // Asking without a token is not a guess.
+    CHECK(http_call(srv.port(), http::verb::get, target).status == 401);
+}

@@ -36,10 +36,11 @@ function failureMessage(status, error) {
     if (error?.code === 'not_json') return t('import.not_json');
     // "version must be 1": a file from another version of Ruche.
     if (error?.code === 'out_of_range' && /version must be/.test(error.message ?? '')) return t('import.other_version');
+    if (error?.code === 'too_long') return t('import.too_big');
     return t('import.invalid');
   }
-  if (status === 429) return t('import.too_many');
-  if (status === 503) return t('import.storage');
+  if (status === 429) return t(error?.code === 'import_in_progress' ? 'import.in_progress' : 'import.too_many');
+  if (status === 503) return t(error?.code === 'busy' ? 'import.busy' : 'import.storage');
   return t('import.failed', { status });
 }
 

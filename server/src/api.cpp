@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -202,7 +204,7 @@ http_response static_file(app& a, const http_request& request) {
     if (parts.size() == 2 && parts[0] == "j") target = "/phone.html";
     if (parts.size() == 1 && parts[0] == "tableau") target = "/board.html";
     if (parts.size() == 1 && parts[0] == "rejouer") target = "/replay.html";
-    const auto path = resolve_static(a.cfg.static_dir, target);
+    const auto path = is_published(target) ? resolve_static(a.cfg.static_dir, target) : std::nullopt;
     if (!path) return json_error(request, http::status::not_found, "not_found", "no such page");
     std::ifstream in(*path, std::ios::binary);
     std::ostringstream content;
@@ -225,6 +227,46 @@ http_response static_file(app& a, const http_request& request) {
 http_response json_error(const http_request& request, http::status status, std::string_view code,
                          std::string_view message) {
     return json_response(request, status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+namespace {
+
+// The host of an authority ("host", "host:port", "[v6]:port") or of a URL's,
+// lower-cased, without the port.
+std::string host_name(std::string_view authority) {
+    if (const auto scheme = authority.find("://"); scheme != std::string_view::npos) {
+        authority = authority.substr(scheme + 3);
+    }
+    authority = authority.substr(0, authority.find('/'));
+    std::string_view name = authority;
+    if (name.starts_with('[')) {
+        name = name.substr(0, name.find(']') + 1);
+    } else if (const auto colon = name.rfind(':'); colon != std::string_view::npos) {
+        name = name.substr(0, colon);
+    }
+    std::string lower(name);
+    for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return lower;
+}
+
+}  // namespace
+
+bool host_allowed(const app& a, std::string_view host) {
+    if (host.empty()) return true;  // HTTP/1.0: no browser sends that
+    const std::string name = host_name(host);
+    // DNS rebinding needs a name: addresses are always fine.
+    boost::system::error_code ec;
+    const std::string_view bare =
+        name.starts_with('[') && name.ends_with(']') ? std::string_view(name).substr(1, name.size() - 2)
+                                                     : std::string_view(name);
+    boost::asio::ip::make_address(bare, ec);
+    if (!ec || name == "localhost") return true;
+    if (name == host_name(a.public_url)) return true;
+    const auto& allowed = a.cfg.allowed_origins;
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& origin) { return host_name(origin) == name; });
 }
 
 bool origin_allowed(const app& a, std::string_view origin, std::string_view host) {
@@ -257,9 +299,20 @@ http_response handle_request(app& a, const http_request& request, const std::str
         const auto health = a.sessions.log().health();
         a.metrics.storage_writable.set(health.writable ? 1 : 0);
         a.metrics.storage_write_failures.set(static_cast<std::int64_t>(health.failures));
+        a.metrics.imports_under_way.set(static_cast<std::int64_t>(a.imports.under_way()));
         return make_response(request, http::status::ok, metrics_content_type, a.metrics.render());
     }
     if (!parts.empty() && parts[0] == "api") {
+        // A page of another site may send a form or a plain fetch here
+        // without asking (CSRF): what changes something must come from an
+        // allowed origin, or from no browser at all (no Origin, e.g. curl).
+        const bool changes = method != http::verb::get && method != http::verb::head &&
+                             method != http::verb::options;
+        const auto origin = request[http::field::origin];
+        if (changes && !origin.empty() && !origin_allowed(a, origin, request[http::field::host])) {
+            return json_error(request, http::status::forbidden, "forbidden_origin",
+                              "this page's origin may not change anything here");
+        }
         const bool creating = method == http::verb::post && parts.size() >= 2 && parts[1] == "sessions" &&
                               (parts.size() == 2 || (parts.size() == 3 && parts[2] == "import"));
         if (creating) {
@@ -290,7 +343,20 @@ http_response handle_request(app& a, const http_request& request, const std::str
                 return json_error(request, http::status::not_found, "not_found",
                                   "no such API endpoint");
             // Everything else about a session is the facilitator's.
+            // The right token is never refused; wrong ones count as guesses
+            // (with wrong join codes), and past the limit say so.
             if (!is_facilitator_of(a, request, session_id)) {
+                const auto now = std::chrono::steady_clock::now();
+                if (bearer_token(request)) {
+                    if (a.join_attempts.blocked(remote, now)) {
+                        a.join_attempts.record_failure(remote, now);
+                        auto res = json_error(request, http::status::too_many_requests,
+                                              "too_many_attempts", "too many wrong tokens, wait a minute");
+                        res.set(http::field::retry_after, "60");
+                        return res;
+                    }
+                    a.join_attempts.record_failure(remote, now);
+                }
                 auto res = json_error(request, http::status::unauthorized, "unauthorized",
                                       "the facilitator token is required");
                 res.set(http::field::www_authenticate, "Bearer");

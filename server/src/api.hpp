@@ -19,6 +19,12 @@ http_response handle_request(app& a, const http_request& request, const std::str
 http_response json_error(const http_request& request, boost::beast::http::status status,
                          std::string_view code, std::string_view message);
 
+// Whether a request naming `host` (its Host header) is for this server: an
+// address, localhost, the public URL's host or an allowed origin's. Any other
+// name may be one an attacker pointed at this server (DNS rebinding), so that
+// its pages would count as same-origin here.
+bool host_allowed(const app& a, std::string_view host);
+
 // Whether a browser page from `origin` may open a WebSocket on this server
 // reached as `host`: same host, the public URL's origin, or an allowed origin.
 bool origin_allowed(const app& a, std::string_view origin, std::string_view host);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "connection_gate.hpp"
+#include "import_gate.hpp"
 #include "metrics.hpp"
 #include "op_writer.hpp"
 #include "rate_limit.hpp"
@@ -38,10 +39,14 @@ struct app {
     // HTTP requests (minutes, imports, deletions, replays) and session loads:
     // work that reads or writes the disk at length, never on a network thread.
     boost::asio::thread_pool blocking{2};
+    // Imports, one at a time, so that a big one holds neither the network
+    // threads nor the pool that answers everything else.
+    boost::asio::thread_pool importer{1};
     registry rooms;
     attempt_limiter join_attempts;
     attempt_limiter creations;  // sessions created (or imported) per client address
     connection_gate gate;  // TCP connections held, HTTP or WebSocket, per address
+    import_gate imports{2};  // imports being received or waiting for the importer
 
     static connection_gate::limits gate_limits(const limits& l) {
         connection_gate::limits g;

@@ -43,8 +43,17 @@ void http_session::do_read() {
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
             if (ec) return self->on_read(ec, n);
             const auto& req = self->parser_->get();
+            // Limits count people, so behind a trusted proxy, the client it names.
+            self->client_ = address_key(client_address(self->remote_, req["X-Forwarded-For"],
+                                                       self->app_.cfg.trusted_proxies));
             const bool import = req.method() == http::verb::post && req.target() == "/api/sessions/import";
-            if (!import) {
+            if (import && self->slot_.place() != connection_gate::place::overflow) {
+                // Refused before a byte of the body is read: 16 uploads at once
+                // would otherwise hold 16 × 32 MiB before any was looked at.
+                const auto verdict = self->app_.imports.enter(self->client_);
+                if (verdict != import_gate::verdict::admitted) return self->refuse_import(verdict);
+                self->import_ = import_ticket(self->app_.imports, self->client_);
+            } else {
                 const auto limit = self->app_.cfg.limits.http_body_max;
                 const auto length = self->parser_->content_length();
                 // Refused before a byte of the body is read.
@@ -62,6 +71,14 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
     }
+    if (ec == http::error::header_limit) {
+        auto res = json_error(parser_->get(), http::status::request_header_fields_too_large,
+                              "headers_too_large", "the request's headers are too large");
+        res.version(11);  // the request line may be what was too long
+        res.keep_alive(false);
+        send(std::move(res));
+        return;
+    }
     if (ec == http::error::body_limit) {
         auto res = json_error(parser_->get(), http::status::payload_too_large, "too_large",
                               "the request body is too large");
@@ -73,9 +90,6 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     app_.metrics.http_requests_total.inc();
 
     const auto& request = parser_->get();
-    // Limits count people, so behind a trusted proxy, the client it names.
-    client_ = address_key(
-        client_address(remote_, request["X-Forwarded-For"], app_.cfg.trusted_proxies));
     if (slot_.place() == connection_gate::place::overflow) {
         // Past the limits: /healthz is still answered, the rest told to come back.
         auto res = request.target() == "/healthz"
@@ -85,6 +99,11 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         if (res.result() == http::status::service_unavailable) res.set(http::field::retry_after, "5");
         res.keep_alive(false);
         send(std::move(res));
+        return;
+    }
+    if (request.target() != "/healthz" && !host_allowed(app_, request[http::field::host])) {
+        send(json_error(request, http::status::misdirected_request, "unknown_host",
+                        "this server does not answer to that name: give it with --public-url"));
         return;
     }
     if (beast::websocket::is_upgrade(request)) {
@@ -113,11 +132,35 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         send(handle_request(app_, request, client_));
         return;
     }
+    if (import_) {
+        net::post(app_.importer, [self = shared_from_this(), ticket = std::move(import_)]() mutable {
+            auto response = handle_request(self->app_, self->parser_->get(), self->client_);
+            // Free before the answer leaves: the client may send the next
+            // import as soon as it has read this one's.
+            ticket = import_ticket();
+            net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+                self->send(std::move(response));
+            });
+        });
+        return;
+    }
     net::post(app_.blocking, [self = shared_from_this()] {
         auto response = handle_request(self->app_, self->parser_->get(), self->client_);
         net::post(self->stream_.get_executor(),
                   [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
     });
+}
+
+void http_session::refuse_import(import_gate::verdict why) {
+    const bool address = why == import_gate::verdict::address_busy;
+    auto res = address ? json_error(parser_->get(), http::status::too_many_requests,
+                                    "import_in_progress",
+                                    "an import from this address is under way: wait for its answer")
+                       : json_error(parser_->get(), http::status::service_unavailable, "busy",
+                                    "the server is importing other sessions, try again in a few seconds");
+    res.set(http::field::retry_after, "5");
+    res.keep_alive(false);  // the body is left unread
+    send(std::move(res));
 }
 
 void http_session::send(http::response<http::string_body> response) {

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "connection_gate.hpp"
+#include "import_gate.hpp"
 
 namespace ruche::server {
 
@@ -23,6 +24,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   private:
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void refuse_import(import_gate::verdict why);
     void send(boost::beast::http::response<boost::beast::http::string_body> response);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
 
@@ -34,6 +36,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     std::shared_ptr<void> response_;  // keeps the response alive while it is written
     std::string remote_;  // the peer's address
     std::string client_;  // whom limits count this request against (client_address.hpp)
+    import_ticket import_;  // held by an import from its header to its answer
 };
 
 }  // namespace ruche::server

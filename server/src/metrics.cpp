@@ -173,6 +173,8 @@ std::string metrics::render() const {
     append_gauge(out, "ruche_storage_write_failures_total",
                  "Op log writes that failed (disk full, I/O error) since start.",
                  storage_write_failures);
+    append_gauge(out, "ruche_imports_under_way",
+                 "Session imports being received or waiting for the importer.", imports_under_way);
     append_histogram(out, "ruche_op_log_append_seconds",
                      "Time to append a batch of operations to the op log.", op_log_append_seconds);
     append_histogram(out, "ruche_op_log_append_batch_size", "Operations per op log append.",

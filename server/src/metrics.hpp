@@ -82,6 +82,7 @@ struct metrics {
     counter rate_limited_total;           // ruche_rate_limited_total
     gauge storage_writable;               // ruche_storage_writable (1 or 0)
     gauge storage_write_failures;         // ruche_storage_write_failures_total
+    gauge imports_under_way;              // ruche_imports_under_way
     histogram op_log_append_seconds{latency_buckets()};
     histogram op_log_append_batch_size{{1, 2, 5, 10, 20, 50, 100}};
 

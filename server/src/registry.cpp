@@ -97,11 +97,22 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
     protocol::board board;
     std::vector<logged_op> batch;
     constexpr std::size_t batch_size = 512;
+    std::uint64_t last_checkpoint = 0;
     for (std::size_t i = 0; i < log.size(); ++i) {
         if (!protocol::apply(board, log[i])) return storage::errc::corruption;
         batch.push_back({log[i], {}});
-        if (batch.size() == batch_size || i + 1 == log.size()) {
-            if (auto ec = app_.sessions.append(id, batch, board)) return ec;
+        const bool last = i + 1 == log.size();
+        if (batch.size() == batch_size || last) {
+            // Checkpoints as a live session takes them (further apart as the
+            // board grows), and one of the final state: an import of 20,000
+            // notes writes a few states, not one per 1,000 ops.
+            const bool checkpoint = last || app_.sessions.checkpoint_due(last_checkpoint, board);
+            const auto prepared = session_log::prepare(batch, board, checkpoint);
+            if (auto ec = app_.sessions.log().append(id, prepared.records,
+                                                     prepared.cp ? &*prepared.cp : nullptr)) {
+                return ec;
+            }
+            if (checkpoint) last_checkpoint = board.seq;
             batch.clear();
         }
     }

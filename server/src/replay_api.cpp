@@ -335,10 +335,9 @@ http_response session_minutes(app& a, const http_request& request, const std::st
 }
 
 http_response import_session(app& a, const http_request& request) {
-    const json body = json::parse(request.body(), nullptr, false);
-    if (body.is_discarded())
-        return json_error(request, http::status::bad_request, "not_json", "the body must be JSON");
-    auto log = protocol::read_session_export(body);
+    // Read as a stream: the log's entries are folded as they are parsed, and
+    // the file's size, depth, ops and notes are bounded (export_limits).
+    auto log = protocol::parse_session_export(request.body());
     if (!log) {
         return json_error(request, http::status::bad_request, protocol::code_name(log.error().code),
                           log.error().message());

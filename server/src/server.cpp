@@ -94,6 +94,8 @@ void server::run(unsigned threads, bool stop_on_signals) {
     // rooms handed the writer is written, before the last flush.
     impl_->a.blocking.stop();
     impl_->a.blocking.join();
+    impl_->a.importer.stop();
+    impl_->a.importer.join();
     impl_->a.writer.stop();
     if (auto ec = impl_->a.sessions.log().flush()) {
         spdlog::error("op log flush failed at shutdown: {}", ec.message());

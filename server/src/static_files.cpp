@@ -86,6 +86,19 @@ std::string_view mime_type(std::string_view path) {
     return "application/octet-stream";
 }
 
+bool is_published(std::string_view target) {
+    target = target.substr(0, target.find_first_of("?#"));
+    const auto decoded = percent_decode(target);
+    if (!decoded) return false;
+    const std::string_view path = *decoded;
+    static constexpr std::array<std::string_view, 7> files{
+        "/", "/index.html", "/board.html", "/phone.html", "/replay.html", "/favicon.svg", "/sw.js"};
+    static constexpr std::array<std::string_view, 3> folders{"/css/", "/js/", "/i18n/"};
+    return std::find(files.begin(), files.end(), path) != files.end() ||
+           std::any_of(folders.begin(), folders.end(),
+                       [&](std::string_view f) { return path.starts_with(f) && path.size() > f.size(); });
+}
+
 std::optional<fs::path> resolve_static(const fs::path& root, std::string_view target) {
     target = target.substr(0, target.find_first_of("?#"));
     // Only origin-form targets; this also refuses absolute-form URLs and

@@ -29,6 +29,11 @@ std::optional<std::string> percent_decode(std::string_view in);
 std::optional<std::filesystem::path> resolve_static(const std::filesystem::path& root,
                                                     std::string_view target);
 
+// Whether a request target is part of the web client as published: its pages,
+// scripts, styles, catalogs and icons. The client's directory also holds its
+// tests, its npm files and its README, which are not for the public.
+bool is_published(std::string_view target);
+
 // Content-Security-Policy and companions for every response: only same-origin
 // scripts, styles and connections, no framing, no camera or microphone.
 void set_security_headers(boost::beast::http::fields& h);
