@@ -43,6 +43,9 @@ class Server:
             if "--connections-per-address" in help_text:
                 cmd += ["--connections-per-address", "40000", "--unjoined-per-address", "40000",
                         "--reserved-for-joined", "0"]
+            # Sessions of thousands joined within a second: lift the join rate.
+            if "--joins-per-minute" in help_text:
+                cmd += ["--joins-per-minute", "1000000", "--participants-per-session", "1000000"]
             pattern = re.compile(r"http://127\.0\.0\.1:(\d+)")
         else:
             cmd = ["node", os.path.join(ROOT, "benchmarks", "peer", "relay.js"), "--port", "0"]

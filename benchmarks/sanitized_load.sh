@@ -26,6 +26,7 @@ export UBSAN_OPTIONS="print_stacktrace=1 ${UBSAN_OPTIONS:-}"
 # The load generator connects from one address: per-address shares lifted.
 "$server" --port 0 --data-dir "$data" --threads 2 --max-connections 40000 \
   --connections-per-address 40000 --unjoined-per-address 40000 --reserved-for-joined 0 \
+  --joins-per-minute 1000000 --participants-per-session 1000000 \
   --ops-per-second 1000000 --sessions-per-hour 1000000 --log-level warn >"$log" 2>&1 &
 pid=$!
 port=""

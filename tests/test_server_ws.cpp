@@ -520,3 +520,75 @@ TEST_CASE("a full disk: ops are refused and nothing is acked, reads go on, writi
     CHECK(event.has_value());
     CHECK(http_call(srv.port(), http::verb::get, "/healthz").json_body()["status"] == "ok");
 }
+
+TEST_CASE("one participant's ops share one rate, however many connections they open") {
+    auto cfg = running_server::test_config();
+    // Each connection's own limit lets its hello and four ops through (a
+    // burst of 5); the participant's, shared, lets 5 through in all.
+    cfg.limits.ops_per_second = 0.5;
+    cfg.limits.ops_burst = 5;
+    running_server srv(cfg);
+    const auto s = create_session(srv.port(), {{"title", "Partage"}, {"private_writing", false}});
+    std::vector<std::unique_ptr<ws_client>> phones;
+    phones.push_back(std::make_unique<ws_client>(srv.port()));
+    const std::string token = phones[0]->hello_participant(s.join_code)["participant_token"];
+    for (int i = 1; i < 5; ++i) {
+        phones.push_back(std::make_unique<ws_client>(srv.port()));
+        phones.back()->send({{"type", "hello"}, {"join_code", s.join_code}, {"participant_token", token}});
+        phones.back()->expect("welcome");
+    }
+    int acked = 0;
+    int limited = 0;
+    for (std::size_t c = 0; c < phones.size(); ++c) {
+        for (int i = 0; i < 4; ++i) {
+            const auto reply = phones[c]->op("c" + std::to_string(c) + "-" + std::to_string(i),
+                                             {{"kind", "note.add"}, {"text", "Idée"}, {"color", "yellow"}});
+            if (reply["type"] == "ack") ++acked;
+            if (reply["type"] == "error" && reply["code"] == "rate_limited") ++limited;
+        }
+    }
+    // 20 ops sent within about a second: the burst, and at most one more.
+    CHECK(acked >= 5);
+    CHECK(acked <= 6);
+    CHECK(acked + limited == 20);
+    // Someone else in the session is not held by that participant's share.
+    ws_client other(srv.port());
+    other.hello_participant(s.join_code);
+    CHECK(other.op("o1", {{"kind", "note.add"}, {"text", "Moi aussi"}, {"color", "blue"}})["type"] == "ack");
+}
+
+TEST_CASE("new participants per session are limited per minute and in all; returning ones never") {
+    auto cfg = running_server::test_config();
+    cfg.limits.joins_per_minute = 3;
+    cfg.limits.participants_per_session = 4;
+    running_server srv(cfg);
+    const auto s = create_session(srv.port());
+    // The error a hello gets, or "" when it is welcomed.
+    const auto refusal = [&](const json& hello) {
+        ws_client c(srv.port());
+        c.send(hello);
+        const auto reply = c.until([](const json& m) { return m["type"] == "welcome" || m["type"] == "error"; });
+        REQUIRE(reply);
+        return (*reply)["type"] == "error" ? (*reply)["code"].get<std::string>() : std::string();
+    };
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 3; ++i) {
+        ws_client c(srv.port());
+        tokens.push_back(c.hello_participant(s.join_code)["participant_token"]);
+    }
+    const json fresh = {{"type", "hello"}, {"join_code", s.join_code}};
+    CHECK(refusal(fresh) == "too_many_joins");
+    // People who already have a seat, and the facilitator, still get in.
+    CHECK(refusal({{"type", "hello"}, {"join_code", s.join_code}, {"participant_token", tokens[0]}}).empty());
+    CHECK(refusal({{"type", "hello"}, {"facilitator_token", s.facilitator_token}}).empty());
+    // A session that has all the participants it may take says so (on a
+    // server whose join rate does not get in the way).
+    auto big = running_server::test_config();
+    big.limits.participants_per_session = 2;
+    running_server full(big);
+    const auto f = create_session(full.port());
+    for (int i = 0; i < 2; ++i) ws_client(full.port()).hello_participant(f.join_code);
+    ws_client late(full.port());
+    late.send({{"type", "hello"}, {"join_code", f.join_code}});
+    CHECK(late.expect("error")["code"] == "session_full");
+}

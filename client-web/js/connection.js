@@ -8,7 +8,8 @@
 import { applyEvent } from './board-state.js';
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
-const TRANSIENT = new Set(['rate_limited', 'storage_unavailable']);
+// Refusals that say "not now": the op, or the hello, is tried again later.
+const TRANSIENT = new Set(['rate_limited', 'storage_unavailable', 'too_many_joins']);
 
 function newOpId() {
   const bytes = new Uint8Array(12);
@@ -140,7 +141,9 @@ export class Connection extends EventTarget {
     if (this.stopped) return;
     if (this.socket && this.socket.readyState <= WebSocket.OPEN && this.online) return;
     clearTimeout(this.timer);
-    const wait = delay ?? RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)];
+    // Spread out, so that a room refused at the same moment does not come
+    // back at the same moment.
+    const wait = delay ?? RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)] * (0.75 + Math.random() / 2);
     this.attempt += 1;
     this.timer = setTimeout(() => {
       if (this.socket && this.socket.readyState === WebSocket.CONNECTING) return;
@@ -204,6 +207,13 @@ export class Connection extends EventTarget {
   }
 
   onError(error) {
+    if (!error.op_id && !this.online && TRANSIENT.has(error.code)) {
+      // The hello itself was refused for now (many people joining at once,
+      // the server's disk full): join again with the usual backoff.
+      this.emit('servererror', error);
+      this.drop();
+      return;
+    }
     if (error.op_id) {
       if (TRANSIENT.has(error.code)) {
         // Not applied, not lost: sent again a little later with the same id.

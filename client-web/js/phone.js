@@ -51,8 +51,13 @@ function renderColors() {
 
 function start(hello) {
   connection = new Connection({ hello, storageKey });
+  let joinRefusal = '';  // said while the hello was refused for now
   connection.addEventListener('state', (e) => {
-    if (e.detail?.welcome) rememberWho();
+    if (e.detail?.welcome) {
+      rememberWho();
+      if (joinRefusal && $('note-error').textContent === joinRefusal) $('note-error').textContent = '';
+      joinRefusal = '';
+    }
     render();
   });
   connection.addEventListener('outbox', render);
@@ -61,6 +66,7 @@ function start(hello) {
     const error = e.detail;
     if (error.code === 'invalid_token' || error.code === 'unknown_join_code') return;
     $('note-error').textContent = t(`error.${error.code}`);
+    if (!error.op_id && !connection.online) joinRefusal = $('note-error').textContent;
   });
   connection.addEventListener('deleted', () => {
     $('phase-message').textContent = t('phone.deleted');

@@ -115,3 +115,42 @@ test('the phone page opens again without network, and what is written then is se
     await phoneContext.close();
   }
 });
+
+test('a phone told "too many people joining" joins by itself a moment later', async ({ browser, page, request }) => {
+  const session = await createSessionByApi(request, { title: 'Atelier plénier' });
+  await openBoard(page, session);
+  const phoneContext = await browser.newContext(phoneContextOptions());
+  // Hellos are answered as a server does when a whole room scans the QR code
+  // at once, until the test has seen the phone say so; then they reach the
+  // real server.
+  let refused = 0;
+  let letIn = false;
+  await phoneContext.routeWebSocket(/\/ws$/, (ws) => {
+    if (letIn) {
+      ws.connectToServer();
+      return;
+    }
+    ws.onMessage((message) => {
+      if (JSON.parse(message).type !== 'hello') return;
+      refused += 1;
+      ws.send(JSON.stringify({ type: 'error', code: 'too_many_joins', message: 'many people are joining this session at once, try again in a few seconds' }));
+    });
+  });
+  try {
+    const phone = await phoneContext.newPage();
+    await phone.goto(`/j/${session.join_code.replace(/-/g, '')}`);
+    await phone.getByLabel('Votre prénom (facultatif)').fill('Odile');
+    await phone.getByRole('button', { name: 'Participer' }).click();
+    await expect(phone.locator('#note-error')).toHaveText(/Beaucoup de monde rejoint/);
+    letIn = true;
+    // It tries again by itself, with its backoff (0.5 s, 1 s, 2 s…).
+    await expect(page.locator('#people')).toHaveText('1 participant', { timeout: 20_000 });
+    expect(refused).toBeGreaterThanOrEqual(1);
+    // Once in, the message goes and the phone works as usual.
+    await expect(phone.locator('#note-error')).toHaveText('');
+    // Acknowledged by the server (writing is private: the board shows it at reveal).
+    await writeNote(phone, 'Une note après la cohue');
+  } finally {
+    await phoneContext.close();
+  }
+});

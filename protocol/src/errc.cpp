@@ -96,6 +96,10 @@ code_info info(errc e) noexcept {
             return {"unknown_action", "unknown action"};
         case errc::not_deleted:
             return {"not_deleted", "this item is not in the bin"};
+        case errc::too_many_joins:
+            return {"too_many_joins", "many people are joining this session at once, try again in a few seconds"};
+        case errc::session_full:
+            return {"session_full", "this session has as many participants as it may take"};
     }
     return {"unknown_error", "unknown error"};
 }

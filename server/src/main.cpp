@@ -80,6 +80,16 @@ int main(int argc, char** argv) {
                    "messages per second per connection")
         ->envname("RUCHE_OPS_PER_SECOND")
         ->capture_default_str();
+    cli.add_option("--joins-per-minute", cfg.limits.joins_per_minute,
+                   "new participants one session takes per minute (a burst of as many)")
+        ->envname("RUCHE_JOINS_PER_MINUTE")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--participants-per-session", cfg.limits.participants_per_session,
+                   "participants one session may have in all")
+        ->envname("RUCHE_PARTICIPANTS_PER_SESSION")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cli.add_option("--sessions-per-hour", cfg.limits.sessions_per_hour,
                    "sessions one address may create (or import) per hour")
         ->envname("RUCHE_SESSIONS_PER_HOUR")

@@ -37,7 +37,8 @@ room::room(app& a, std::string session_id, protocol::board board, session_meta m
       board_(std::move(board)),
       last_checkpoint_(board_.seq),
       meta_(meta),
-      durable_meta_(std::move(meta)) {
+      durable_meta_(std::move(meta)),
+      join_rate_(a.cfg.limits.joins_per_minute / 60.0, a.cfg.limits.joins_per_minute) {
     client_ops_.reserve(client_ops.size());
     for (auto& [id, seq] : client_ops) client_ops_.emplace(std::move(id), seq);
     update_summary();
@@ -146,6 +147,15 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         // may change nothing.
         j.returning = false;
     } else if (j.participant.empty()) {
+        if (!facilitator) {
+            if (meta_.participant_tokens.size() >= app_.cfg.limits.participants_per_session) {
+                return refuse({errc::session_full, {}});
+            }
+            if (!join_rate_.try_take(std::chrono::steady_clock::now())) {
+                app_.metrics.rate_limited_total.inc();
+                return refuse({errc::too_many_joins, {}});
+            }
+        }
         // A new seat: its token is written with the next batch, and handed
         // out once durable.
         j.token = random_token();
@@ -277,6 +287,15 @@ void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id,
     if (it->participant.empty()) {  // a viewer of a closed session
         conn->send(shared_text(protocol::error_message({errc::session_closed, {}}, op_id)));
         return;
+    }
+    if (!it->facilitator) {
+        const auto& l = app_.cfg.limits;
+        auto& rate = op_rates_.try_emplace(it->participant, l.ops_per_second, l.ops_burst).first->second;
+        if (!rate.try_take(std::chrono::steady_clock::now())) {
+            app_.metrics.rate_limited_total.inc();
+            conn->send(shared_text(protocol::error_message({errc::rate_limited, {}}, op_id)));
+            return;
+        }
     }
     enqueue({conn, it->participant, std::move(op_id), std::move(op)});
 }

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "rate_limit.hpp"
 #include "ruche/protocol/board.hpp"
 #include "ruche/protocol/messages.hpp"
 #include "session_meta.hpp"
@@ -132,6 +133,10 @@ class room : public std::enable_shared_from_this<room> {
     bool writing_ = false;            // a batch is in the durability stage
     std::deque<past_event> recent_;  // the resume window
     std::atomic<bool> retired_{false};
+    token_bucket join_rate_;  // new participants
+    // Ops per participant, whatever number of connections they have open
+    // (each connection also has its own limit, in ws_session).
+    std::unordered_map<std::string, token_bucket> op_rates_;
     mutable std::mutex summary_mutex_;
     room_summary summary_;
 };

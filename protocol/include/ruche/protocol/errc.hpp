@@ -57,6 +57,8 @@ enum class errc {
     // Added later; codes keep their numbers, so new ones go last.
     unknown_action,
     not_deleted,
+    too_many_joins,  // transient: many people joining one session at once
+    session_full,    // the session has as many participants as it may
 };
 
 const std::error_category& protocol_category() noexcept;

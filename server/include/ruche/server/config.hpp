@@ -34,6 +34,11 @@ struct limits {
     // Places only connections that joined a session may take: silent or
     // half-open sockets from many addresses cannot take them.
     std::size_t reserved_for_joined = 250;
+    // Per session: new participants a minute (a burst of as many), and in
+    // all. A whole room scanning the QR code fits; a script making
+    // thousands of seats, each written, broadcast and in every welcome, does not.
+    double joins_per_minute = 200;
+    std::size_t participants_per_session = 2000;
 };
 
 struct config {
