@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Crash cycles: no acknowledged op is ever lost or doubled.
 
-Starts `ruche` on 127.0.0.1 with a fresh data directory and one session.
+Starts `ruche` on 127.0.0.1 with a fresh data directory and a session.
 Writers (participants, each with its own connection) send note.add ops as
 fast as their acks come back, each op with a unique op_id and text, and
 record every ack. At a random moment the server is killed with SIGKILL;
 every few cycles it is killed again during its recovery, before it is ready.
 It is restarted, the writers reconnect with their participant tokens and
-resend what was not acknowledged, with the same op_ids. After the last cycle
-every op is sent until acknowledged, the session's export is read, and:
+resend what was not acknowledged, with the same op_ids. Every 20 cycles
+(the board grows with every op, and each welcome carries it whole), every op
+is sent until acknowledged, the session's export is read, and the writers
+move to a new session on the same data directory. In each export:
 
 - its log's seqs are dense, 1..n;
 - every op sent appears exactly once;
@@ -196,23 +198,36 @@ def check(log, writers):
 
 
 def run(args, durability, rng):
+    """The cycles on one data directory; a new session (and new writers)
+    every --cycles-per-session cycles, each checked when its turn ends, so
+    that welcomes (the whole board) stay the size of a workshop's."""
     data = tempfile.mkdtemp(prefix="ruche-crash-")
     srv = server(args.binary, data, durability)
-    writers = [writer(i) for i in range(args.writers)]
     started = time.time()
-    recoveries_killed = 0
+    recoveries_killed = acked = logged = lost = doubled = 0
+    problems = []
     try:
         srv.start()
-        session = create_session(srv)
-        for cycle in range(args.cycles):
-            asyncio.run(write_until_killed(srv, session, writers, args.window, rng.uniform(0.1, 0.8)))
-            if cycle % 5 == 4:
-                # Killed again while it opens the database and loads the index.
-                srv.start(kill_after=rng.uniform(0.0, 0.1))
-                recoveries_killed += 1
-            srv.start()
-        asyncio.run(flush(srv, session, writers, args.window))
-        log = export(srv, session)["log"]
+        cycle = 0
+        while cycle < args.cycles:
+            session = create_session(srv)
+            writers = [writer(i) for i in range(args.writers)]
+            for _ in range(min(args.cycles_per_session, args.cycles - cycle)):
+                asyncio.run(write_until_killed(srv, session, writers, args.window, rng.uniform(0.1, 0.8)))
+                if cycle % 5 == 4:
+                    # Killed again while it opens the database and loads the index.
+                    srv.start(kill_after=rng.uniform(0.0, 0.1))
+                    recoveries_killed += 1
+                srv.start()
+                cycle += 1
+            asyncio.run(flush(srv, session, writers, args.window))
+            log = export(srv, session)["log"]
+            found, session_lost, session_doubled = check(log, writers)
+            problems += [f"session {session['session_id']}: {p}" for p in found]
+            acked += sum(len(w.acked) for w in writers)
+            logged += len(log)
+            lost += session_lost
+            doubled += session_doubled
         srv.stop()
     except BaseException:
         if srv.proc and srv.proc.poll() is None:
@@ -220,10 +235,8 @@ def run(args, durability, rng):
         raise
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    problems, lost, doubled = check(log, writers)
-    acked = sum(len(w.acked) for w in writers)
-    print(f"| {durability} | {args.cycles} | {recoveries_killed} | {acked} | {len(log)} | {lost} | {doubled} "
-          f"| {time.time() - started:.0f} s |")
+    print(f"| {durability} | {args.cycles} | {recoveries_killed} | {acked} | {logged} | {lost} | {doubled} "
+          f"| {time.time() - started:.0f} s |", flush=True)
     return problems
 
 
@@ -232,6 +245,8 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--cycles", type=int, default=20)
     ap.add_argument("--writers", type=int, default=8)
+    ap.add_argument("--cycles-per-session", type=int, default=20,
+                    help="cycles on one session before the next (the board grows with every ack)")
     ap.add_argument("--window", type=int, default=4, help="ops in flight per writer")
     ap.add_argument("--durability", choices=["wal", "fsync", "both"], default="both")
     ap.add_argument("--seed", type=int, default=1)

@@ -55,12 +55,14 @@ const handlers = {
     if (n && viewer.bin) state.deleted_notes[op.note] = { ...n, deleted_seq: event.seq };
     delete state.notes[op.note];
   },
-  'note.merge'(state, op) {
+  'note.merge'(state, op, by, event) {
     const gone = state.notes[op.note];
     const keep = state.notes[op.into];
     if (!gone || !keep) return;
     for (const a of gone.authors) if (!keep.authors.includes(a)) keep.authors.push(a);
-    keep.author_count += gone.author_count;
+    // The server counts the distinct authors (someone who wrote both notes
+    // counts once), which authors hidden by anonymity do not tell.
+    keep.author_count = event.author_count ?? keep.authors.length;
     for (const [voter, dots] of Object.entries(gone.votes)) keep.votes[voter] = (keep.votes[voter] ?? 0) + dots;
     keep.vote_total += gone.vote_total;
     keep.merged.push({ id: gone.id, text: gone.text, author: gone.author }, ...gone.merged);

@@ -512,6 +512,19 @@ point free_spot(const board& b) {
             static_cast<std::int32_t>(cell / spot_columns) * spot_height};
 }
 
+void assign_server_fields(const board& b, stamped_op& s) {
+    const auto seq = std::to_string(s.seq);
+    if (auto* add = std::get_if<ops::note_add>(&s.op)) {
+        add->note = "n" + seq;
+        if (add->place) {
+            add->at = free_spot(b);
+            add->place = false;
+        }
+    }
+    if (auto* create = std::get_if<ops::theme_create>(&s.op)) create->theme = "t" + seq;
+    if (auto* action = std::get_if<ops::action_add>(&s.op)) action->action = "a" + seq;
+}
+
 bool can_see(const board& b, const note& n, std::string_view viewer) {
     return b.phase != phase::writing || contains(n.authors, viewer) || is_facilitator(b, viewer);
 }

@@ -461,7 +461,7 @@ void write(json& j, const ops::participant_leave& o) {
 template <std::size_t... I>
 op make_op(std::size_t index, fields& f, origin from, std::index_sequence<I...>) {
     op out;
-    ((index == I ? (read(f, from, out.emplace<I>()), true) : false) || ...);
+    (void)((index == I ? (read(f, from, out.emplace<I>()), true) : false) || ...);
     return out;
 }
 

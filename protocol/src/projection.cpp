@@ -28,6 +28,19 @@ void redact_note(json& n, const std::string& viewer) {
     keep_own_votes(n["votes"], viewer);
 }
 
+// The stamped op, and what a client cannot work out from it alone: after a
+// merge, how many distinct people wrote the kept note (authors may be
+// redacted, and a person who wrote both counts once).
+json event_json(const board& after, const stamped_op& s) {
+    json j = encode_stamped(s);
+    if (const auto* merge = std::get_if<ops::note_merge>(&s.op)) {
+        if (auto kept = after.notes.find(merge->into); kept != after.notes.end()) {
+            j["author_count"] = kept->second.authors.size();
+        }
+    }
+    return j;
+}
+
 }  // namespace
 
 json project(const board& b, std::string_view viewer_view) {
@@ -55,7 +68,7 @@ std::optional<json> project_event(const board& after, const stamped_op& s, const
         std::find(who.only.begin(), who.only.end(), viewer) == who.only.end()) {
         return std::nullopt;
     }
-    json j = encode_stamped(s);
+    json j = event_json(after, s);
     // Anonymity hides who wrote and who voted; presence stays visible (names
     // are shown in the list of participants anyway).
     const bool presence = std::holds_alternative<ops::participant_rename>(s.op);
@@ -69,7 +82,7 @@ std::optional<json> project_event(const board& after, const stamped_op& s, const
 }
 
 json facilitator_event(const board& after, const stamped_op& s, const audience& who) {
-    json j = encode_stamped(s);
+    json j = event_json(after, s);
     if (who.resync_facilitators) j["state"] = to_json(after);
     return j;
 }

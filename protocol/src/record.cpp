@@ -6,6 +6,8 @@
 
 #include "ruche/protocol/record.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <iterator>
 #include <limits>
 #include <type_traits>
@@ -236,6 +238,97 @@ void fields(IO& io, Op& o) {
     }
 }
 
+// The binary reader checks only the shape of a record; these are the
+// JSON decoder's checks of each field's value (ids, text, ranges), so that
+// a damaged record is refused exactly where its JSON would be. The fuzz
+// target tests/fuzz/fuzz_records.cpp holds the two to agreement.
+class value_check {
+public:
+    bool ok() const { return ok_; }
+
+    void id(const std::string& s) { ok_ = ok_ && detail::is_valid_id(s); }
+    void text(const std::string& s, std::size_t max_chars, detail::text_kind kind, bool may_be_empty = false) {
+        ok_ = ok_ && !detail::check_text(s, max_chars, kind, may_be_empty, {});
+    }
+    void line(const std::string& s, std::size_t max_chars, bool may_be_empty = false) {
+        text(s, max_chars, detail::text_kind::line, may_be_empty);
+    }
+    void at(point p) {
+        ok_ = ok_ && std::abs(p.x) <= coordinate_limit && std::abs(p.y) <= coordinate_limit;
+    }
+    void range(std::uint64_t v, std::uint64_t min, std::uint64_t max) { ok_ = ok_ && v >= min && v <= max; }
+
+    void operator()(const ops::note_add& o) {
+        id(o.note), text(o.text, max_note_chars, detail::text_kind::multiline), at(o.at);
+    }
+    void operator()(const ops::note_edit& o) { id(o.note), text(o.text, max_note_chars, detail::text_kind::multiline); }
+    void operator()(const ops::note_move& o) { id(o.note), at(o.at); }
+    void operator()(const ops::note_color& o) { id(o.note); }
+    void operator()(const ops::note_delete& o) { id(o.note); }
+    void operator()(const ops::note_restore& o) { id(o.note); }
+    void operator()(const ops::note_merge& o) { id(o.note), id(o.into); }
+    void operator()(const ops::note_group& o) {
+        id(o.note);
+        if (o.theme) id(*o.theme);
+    }
+    void operator()(const ops::theme_create& o) { id(o.theme), line(o.title, max_title_chars), at(o.at); }
+    void operator()(const ops::theme_rename& o) { id(o.theme), line(o.title, max_title_chars); }
+    void operator()(const ops::theme_move& o) { id(o.theme), at(o.at); }
+    void operator()(const ops::theme_delete& o) { id(o.theme); }
+    void operator()(const ops::theme_restore& o) { id(o.theme); }
+    void operator()(const ops::theme_synthesis& o) {
+        id(o.theme), text(o.text, max_synthesis_chars, detail::text_kind::multiline, true);
+    }
+    void operator()(const ops::vote_add& o) { id(o.target.id); }
+    void operator()(const ops::vote_remove& o) { id(o.target.id); }
+    void operator()(const ops::phase_set&) {}
+    void operator()(const ops::board_lock&) {}
+    void operator()(const ops::timer_start& o) { range(o.seconds, 1, max_timer_seconds); }
+    void operator()(const ops::timer_stop&) {}
+    void operator()(const ops::settings_set& o) {
+        if (o.title) line(*o.title, max_title_chars);
+        if (o.question) text(*o.question, max_question_chars, detail::text_kind::multiline, true);
+        if (o.vote_budget) range(*o.vote_budget, 0, max_vote_budget);
+        if (o.note_max_length) range(*o.note_max_length, 1, max_note_chars);
+        // The JSON decoder sorts the profiles and drops repeats.
+        if (o.profiles) {
+            ok_ = ok_ && !o.profiles->empty() &&
+                  std::adjacent_find(o.profiles->begin(), o.profiles->end(),
+                                     [](profile a, profile b) { return a >= b; }) == o.profiles->end();
+        }
+        if (o.time_zone) {
+            line(*o.time_zone, max_time_zone_chars);
+            ok_ = ok_ && detail::is_time_zone_name(*o.time_zone);
+        }
+        ok_ = ok_ && (o.title || o.question || o.vote_budget || o.anonymous || o.note_max_length ||
+                      o.profiles || o.time_zone);
+    }
+    void operator()(const ops::participant_join& o) { id(o.participant), line(o.name, max_name_chars, true); }
+    void operator()(const ops::participant_rename& o) { line(o.name, max_name_chars, true); }
+    void operator()(const ops::participant_leave& o) { id(o.participant); }
+    void operator()(const ops::action_add& o) {
+        id(o.action), id(o.theme), line(o.what, max_action_chars);
+        line(o.who, max_action_detail_chars, true), line(o.when, max_action_detail_chars, true);
+    }
+    void operator()(const ops::action_edit& o) {
+        id(o.action), line(o.what, max_action_chars);
+        line(o.who, max_action_detail_chars, true), line(o.when, max_action_detail_chars, true);
+    }
+    void operator()(const ops::action_delete& o) { id(o.action); }
+    void operator()(const ops::attendance_set& o) { range(o.count, 0, max_scribe_attendance); }
+
+private:
+    bool ok_ = true;
+};
+
+bool values_valid(const stamped_op& s) {
+    value_check check;
+    check.range(s.seq, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    check.id(s.by);
+    std::visit(check, s.op);
+    return check.ok();
+}
+
 template <std::size_t... I>
 bool read_op(reader& in, std::size_t kind, op& out, std::index_sequence<I...>) {
     return ((kind == I ? (fields(in, out.emplace<I>()), true) : false) || ...);
@@ -266,7 +359,7 @@ result<stamped_op> decode_record(std::string_view bytes) {
     const auto kind = in.varint();
     if (!in.ok() || kind >= std::variant_size_v<op> ||
         !read_op(in, kind, s.op, std::make_index_sequence<std::variant_size_v<op>>{}) || !in.ok() ||
-        !in.done()) {
+        !in.done() || !values_valid(s)) {
         return rejection{errc::wrong_type, "corrupt record"};
     }
     return s;

@@ -109,8 +109,6 @@ class room : public std::enable_shared_from_this<room> {
     void refuse_everything(batch& b, outbox& out);
     void welcome_ready(outbox& out);
     void broadcast(const past_event& e, outbox& out);
-    // Server-assigned parts of an op: ids, and a spot for a note given none.
-    void stamp(protocol::stamped_op& s) const;
     std::string viewer_welcome() const;
     std::string welcome(const joiner& j) const;
     bool connected(const std::string& participant) const;

@@ -77,7 +77,7 @@ void room::flush() {
             }
         }
         protocol::stamped_op s{board_.seq + 1, now_ms(), p.by, std::move(p.op)};
-        stamp(s);
+        protocol::assign_server_fields(board_, s);
         auto outcome = protocol::apply(board_, s);
         if (!outcome) {
             app_.metrics.ops_rejected_total.inc();
@@ -167,19 +167,6 @@ void room::refuse_everything(batch& b, outbox& out) {
     meta_ = durable_meta_;
     protocol::board reloaded;
     if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
-}
-
-void room::stamp(protocol::stamped_op& s) const {
-    const auto seq = std::to_string(s.seq);
-    if (auto* add = std::get_if<protocol::ops::note_add>(&s.op)) {
-        add->note = "n" + seq;
-        if (add->place) {
-            add->at = protocol::free_spot(board_);
-            add->place = false;
-        }
-    }
-    if (auto* create = std::get_if<protocol::ops::theme_create>(&s.op)) create->theme = "t" + seq;
-    if (auto* action = std::get_if<protocol::ops::action_add>(&s.op)) action->action = "a" + seq;
 }
 
 void room::broadcast(const past_event& e, outbox& out) {

@@ -168,6 +168,11 @@ inline constexpr std::int32_t spot_height = 260;
 inline constexpr std::int32_t spot_columns = 4;
 point free_spot(const board& b);
 
+// Completes a client's op the way the server stamps it at `s.seq`: the ids
+// it assigns (note n<seq>, theme t<seq>, action a<seq>) and a free spot for
+// a note whose author left the place to the server. Then `apply` it.
+void assign_server_fields(const board& b, stamped_op& s);
+
 // The id and role of the person looking, for projections.
 bool is_facilitator(const board& b, std::string_view viewer);
 bool can_see(const board& b, const note& n, std::string_view viewer);
