@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,9 +29,11 @@ st::record rec(std::uint64_t seq) {
 }
 
 struct faulty_log {
-    explicit faulty_log(const temp_dir& dir, kind at_open = kind::none) {
+    explicit faulty_log(const temp_dir& dir, kind at_open = kind::none,
+                        st::durability mode = st::durability::wal) {
         faults->set(at_open);
         st::options opts;
+        opts.mode = mode;
         opts.faults = faults;
         opts.log = [this](st::log_severity, std::string_view line) { lines.emplace_back(line); };
         REQUIRE_FALSE(st::open_rocksdb_op_log(dir.str() + "/db", opts, log));
@@ -129,4 +133,35 @@ TEST_CASE("a disk full at start opens the log read-only, then read-write once it
     REQUIRE_FALSE(append_when_possible(*f.log, rec(3)));
     CHECK(f.log->health().writable);
     CHECK(read_all(*f.log).size() == 3);
+}
+
+TEST_CASE("a power loss in fsync mode keeps every acknowledged append; in wal mode a prefix",
+          "[op_log][faults]") {
+    const auto mode = GENERATE(st::durability::fsync, st::durability::wal);
+    CAPTURE(mode == st::durability::fsync ? "fsync" : "wal");
+    temp_dir dir;
+    faulty_log f(dir, kind::none, mode);
+    std::uint64_t cuts = 0;
+    for (std::uint64_t seq = 1; seq <= 300; ++seq) {
+        REQUIRE_FALSE(f.log->append(session, {rec(seq)}));  // acknowledged from here on
+        if (seq != 1 && seq != 37 && seq != 150 && seq != 300) continue;
+        // The power goes now: what the disk holds is what was synced.
+        const std::string cut = dir.str() + "/cut-" + std::to_string(seq);
+        std::filesystem::create_directories(cut);
+        REQUIRE(f.faults->copy_after_power_loss(dir.str() + "/db", cut));
+        std::unique_ptr<st::op_log> after;
+        REQUIRE_FALSE(st::open_rocksdb_op_log(cut, {}, after));
+        const auto kept = read_all(*after);
+        if (mode == st::durability::fsync) REQUIRE(kept.size() == seq);
+        REQUIRE(kept.size() <= seq);
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+            CHECK(kept[i].seq == i + 1);
+            CHECK(kept[i].payload == rec(i + 1).payload);
+        }
+        std::optional<std::uint64_t> found;
+        REQUIRE_FALSE(after->find_client_op(session, rec(seq).client_op_id, found));
+        if (mode == st::durability::fsync) CHECK(found == seq);
+        ++cuts;
+    }
+    CHECK(cuts == 4);
 }

@@ -19,7 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,14 +67,37 @@ enum class log_severity { warning, error };
 // Makes the disk under an op log fail, for tests: while set, every write,
 // flush and sync of a file, and every file creation, fails as a full disk
 // (or a failing disk) would; reads go on working. Thread-safe.
+//
+// It also keeps how much of each file the op log has synced, to tell what a
+// power loss would leave: `copy_after_power_loss` copies the database
+// folder as the disk would hold it if the power went now (each file written
+// since the log was opened cut to what was synced, files never synced gone),
+// for a test to open the copy.
 class disk_faults {
   public:
     enum class kind { none, no_space, io_error };
     void set(kind k) noexcept { kind_.store(k); }
     kind get() const noexcept { return kind_.load(); }
 
+    // Called by the file system under the op log.
+    void written(const std::string& file, std::uint64_t size);
+    void synced(const std::string& file);
+    void renamed(const std::string& from, const std::string& to);
+    void removed(const std::string& file);
+
+    // Files of `from` are copied into `to` (which must exist); returns false
+    // when a file could not be copied.
+    bool copy_after_power_loss(const std::string& from, const std::string& to) const;
+
   private:
+    struct file_state {
+        std::uint64_t size = 0;    // appended so far
+        std::uint64_t synced = 0;  // of which synced
+        bool ever_synced = false;
+    };
     std::atomic<kind> kind_{kind::none};
+    mutable std::mutex files_mutex_;
+    std::map<std::string, file_state> files_;  // by full path
 };
 
 struct options {
@@ -137,7 +162,8 @@ class op_log {
     virtual std::error_code latest_checkpoint(std::string_view session, std::uint64_t at_most_seq,
                                               std::optional<checkpoint>& out) const = 0;
 
-    // Free-form metadata the caller keeps for a session (e.g. hashed secrets).
+    // Free-form metadata the caller keeps for a session (the server keeps its
+    // join code and tokens there, as they are: see RELIABILITY.md).
     virtual std::error_code put_metadata(std::string_view session, std::string_view value) = 0;
     virtual std::error_code get_metadata(std::string_view session,
                                          std::optional<std::string>& out) const = 0;
