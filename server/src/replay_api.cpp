@@ -285,10 +285,12 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     options.time_zone = session_time_zone(a, board);
     const auto minutes = protocol::build_minutes(board, log, a.cfg.anonymity_threshold);
     options.utc_offset_minutes = utc_offset_minutes(options.time_zone, minutes.start_time).value_or(0);
-    const auto [ascii_name, utf8_name] = minutes_file_stems(minutes, options);
+    // A pair, not a structured binding: clang 14 (the fuzz build) cannot
+    // capture those in a lambda.
+    const auto stems = minutes_file_stems(minutes, options);
     const auto attachment = [&](std::string_view ext) {
-        return content_disposition(ascii_name + "." + std::string(ext),
-                                   utf8_name + "." + std::string(ext));
+        return content_disposition(stems.first + "." + std::string(ext),
+                                   stems.second + "." + std::string(ext));
     };
     std::string body;
     std::string_view type;
