@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "file_scan.hpp"
 #include "ruche/storage/op_log.hpp"
 
 namespace Catch {
@@ -46,6 +47,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace st = ruche::storage;
 using st::errc;
+using ruche::testing::found_in_files;
 
 const std::error_code success{};
 std::error_code code(errc e) {
@@ -116,34 +118,6 @@ std::vector<std::uint64_t> seqs(const std::vector<st::record>& records) {
     std::vector<std::uint64_t> out;
     for (const auto& r : records) out.push_back(r.seq);
     return out;
-}
-
-// Reads every regular file under `root` and tells whether `needle` occurs in
-// any of them; `where` collects the names of the files that contain it. A
-// scan disturbed by RocksDB deleting a file meanwhile is started again, so
-// that an incomplete scan never passes for a clean one.
-bool found_in_files(const fs::path& root, std::string_view needle,
-                    std::vector<std::string>* where = nullptr) {
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        std::vector<std::string> files;
-        std::error_code ec;
-        fs::recursive_directory_iterator it(root, ec);
-        for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
-            std::error_code type_ec;
-            if (!it->is_regular_file(type_ec)) continue;  // directories, or gone meanwhile
-            std::ifstream in(it->path(), std::ios::binary);
-            const std::string bytes{std::istreambuf_iterator<char>(in),
-                                    std::istreambuf_iterator<char>()};
-            if (bytes.find(needle) != std::string::npos) {
-                files.push_back(it->path().filename().string());
-            }
-        }
-        if (ec) continue;
-        if (where != nullptr) *where = files;
-        return !files.empty();
-    }
-    FAIL("could not scan " << root);
-    return true;
 }
 
 constexpr std::string_view session_a = "aaaaaaaaaaaaaaaa";

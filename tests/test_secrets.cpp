@@ -48,6 +48,16 @@ TEST_CASE("tokens are 192-bit base64url strings that do not repeat") {
     CHECK(symbols.size() == 64);
 }
 
+TEST_CASE("a token is stored as its SHA-256 in base64url") {
+    // FIPS 180-2's first example, SHA-256("abc"), in base64url without padding.
+    CHECK(token_digest("abc") == "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    CHECK(token_digest("") == "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+    const std::string token = random_token();
+    CHECK(token_digest(token).size() == 43);
+    CHECK(token_digest(token) == token_digest(token));
+    CHECK(token_digest(token) != token_digest(random_token()));
+}
+
 TEST_CASE("session ids are 16 characters of [a-z0-9], uniformly spread") {
     std::map<char, int> counts;
     std::set<std::string> seen;

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "file_scan.hpp"
 #include "server_harness.hpp"
 
 using namespace ruche::testing;
@@ -285,6 +286,70 @@ TEST_CASE("every acknowledged op is there after the server restarts on the same 
     // Retrying an op acknowledged before the restart is still not applied twice.
     const json retry = p1.op("d7", note_add("Note durable 7"));
     CHECK(retry["type"] == "ack");
+}
+
+TEST_CASE("the database keeps no token that opens a session; older plain tokens are digested") {
+    temp_dir data;
+    created s;
+    std::string participant_token, seat_token;
+    {
+        running_server srv(running_server::test_config(), &data);
+        s = create_session(srv.port(), {{"title", "Secrets"}});
+        ws_client p1(srv.port());
+        participant_token = p1.hello_participant(s.join_code, "Odile")["participant_token"];
+        ws_client facilitator(srv.port());
+        seat_token = facilitator.hello_facilitator(s.facilitator_token)["participant_token"];
+        srv.stop();
+    }
+    REQUIRE(participant_token.size() == 32);
+    REQUIRE(seat_token.size() == 32);
+    const auto on_disk = [&](const std::string& bytes) { return found_in_files(data.path(), bytes); };
+    // The scan sees the metadata: the join code is kept as it is.
+    REQUIRE(on_disk(s.join_code));
+    CHECK_FALSE(on_disk(s.facilitator_token));
+    CHECK_FALSE(on_disk(participant_token));
+    CHECK_FALSE(on_disk(seat_token));
+
+    // Each token still opens its seat after a restart.
+    const auto back_in = [&] {
+        running_server srv(running_server::test_config(), &data);
+        ws_client facilitator(srv.port());
+        facilitator.send({{"type", "hello"},
+                          {"facilitator_token", s.facilitator_token},
+                          {"participant_token", seat_token}});
+        CHECK(facilitator.expect("welcome")["participant_id"] == "f1");
+        ws_client p1(srv.port());
+        p1.send({{"type", "hello"}, {"join_code", s.join_code}, {"participant_token", participant_token}});
+        CHECK(p1.expect("welcome")["participant_id"] == "p1");
+        srv.stop();
+    };
+    back_in();
+
+    // Metadata as servers wrote it before tokens were digested.
+    {
+        std::unique_ptr<ruche::storage::op_log> log;
+        REQUIRE_FALSE(ruche::storage::open_rocksdb_op_log(data.str(), {}, log));
+        const json plain = {{"join_code", s.join_code},
+                            {"facilitator_token", s.facilitator_token},
+                            {"participant_tokens", {{participant_token, "p1"}}},
+                            {"next_participant", 2},
+                            {"facilitator_seats", {{seat_token, "f1"}}},
+                            {"next_facilitator", 2}};
+        REQUIRE_FALSE(log->put_metadata(s.session_id, plain.dump()));
+    }
+    REQUIRE(on_disk(participant_token));
+    back_in();
+    // Written again as digests at start-up; the older versions compacted
+    // away is RocksDB's business, so look at what the metadata now says.
+    std::unique_ptr<ruche::storage::op_log> log;
+    REQUIRE_FALSE(ruche::storage::open_rocksdb_op_log(data.str(), {}, log));
+    std::optional<std::string> meta;
+    REQUIRE_FALSE(log->get_metadata(s.session_id, meta));
+    REQUIRE(meta);
+    CHECK(meta->find(s.join_code) != std::string::npos);
+    CHECK(meta->find(s.facilitator_token) == std::string::npos);
+    CHECK(meta->find(participant_token) == std::string::npos);
+    CHECK(meta->find(seat_token) == std::string::npos);
 }
 
 TEST_CASE("bad input gets its error and changes nothing") {

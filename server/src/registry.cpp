@@ -15,6 +15,7 @@ std::error_code registry::load_index() {
     std::vector<std::string> ids;
     if (auto ec = app_.sessions.log().list_sessions(ids)) return ec;
     std::lock_guard lock(mutex_);
+    std::size_t digested = 0;
     for (const auto& id : ids) {
         std::optional<std::string> bytes;
         if (auto ec = app_.sessions.log().get_metadata(id, bytes)) return ec;
@@ -24,13 +25,19 @@ std::error_code registry::load_index() {
             continue;
         }
         by_join_code_[meta->join_code] = id;
-        by_token_[meta->facilitator_token] = id;
+        by_token_[meta->facilitator_token_digest] = id;
+        if (meta->had_plain_tokens) {
+            // Before any room runs: nothing else writes this metadata yet.
+            if (auto ec = app_.sessions.log().put_metadata(id, meta->serialize())) return ec;
+            ++digested;
+        }
     }
+    if (digested) spdlog::info("{} sessions' tokens now stored as digests", digested);
     spdlog::info("{} sessions in the op log", by_join_code_.size());
     return {};
 }
 
-void registry::new_identity(std::string& id, session_meta& meta) {
+std::string registry::new_identity(std::string& id, session_meta& meta) {
     {
         std::lock_guard lock(mutex_);
         do {
@@ -40,7 +47,9 @@ void registry::new_identity(std::string& id, session_meta& meta) {
             meta.join_code = random_join_code();
         } while (by_join_code_.count(meta.join_code));
     }
-    meta.facilitator_token = random_token();
+    std::string token = random_token();
+    meta.facilitator_token_digest = token_digest(token);
+    return token;
 }
 
 std::error_code registry::open_room(const std::string& id, protocol::board board,
@@ -50,7 +59,7 @@ std::error_code registry::open_room(const std::string& id, protocol::board board
         std::lock_guard lock(mutex_);
         rooms_[id] = r;
         by_join_code_[meta.join_code] = id;
-        by_token_[meta.facilitator_token] = id;
+        by_token_[meta.facilitator_token_digest] = id;
     }
     app_.metrics.sessions_loaded.add(1);
     return {};
@@ -59,7 +68,7 @@ std::error_code registry::open_room(const std::string& id, protocol::board board
 std::error_code registry::create(const session_options& options, created_session& out) {
     session_meta meta;
     std::string id;
-    new_identity(id, meta);
+    const std::string token = new_identity(id, meta);
 
     // The first ops of every session: its settings, then its opening phase.
     // The time zone is fixed now, so its minutes never change with the machine.
@@ -83,7 +92,7 @@ std::error_code registry::create(const session_options& options, created_session
     if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
     if (auto ec = app_.sessions.append(id, first, board)) return ec;
     open_room(id, std::move(board), meta);
-    out = {id, meta.join_code, meta.facilitator_token};
+    out = {id, meta.join_code, token};
     spdlog::info("session {} created", id);
     return {};
 }
@@ -92,7 +101,7 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
                                  created_session& out) {
     session_meta meta;
     std::string id;
-    new_identity(id, meta);
+    const std::string token = new_identity(id, meta);
     if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
     protocol::board board;
     std::vector<logged_op> batch;
@@ -117,7 +126,7 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
         }
     }
     open_room(id, std::move(board), meta);
-    out = {id, meta.join_code, meta.facilitator_token};
+    out = {id, meta.join_code, token};
     spdlog::info("session {} imported ({} ops)", id, log.size());
     return {};
 }
@@ -206,8 +215,10 @@ std::optional<std::string> registry::session_by_join_code(const std::string& can
 
 std::optional<std::string> registry::session_by_facilitator_token(std::string_view token) const {
     std::lock_guard lock(mutex_);
-    auto it = by_token_.find(token);
-    if (it == by_token_.end() || !constant_time_equal(it->first, token)) return std::nullopt;
+    // By digest: how long the lookup takes says something about the digest
+    // at most, and nothing leads from a digest back to a token.
+    auto it = by_token_.find(token_digest(token));
+    if (it == by_token_.end()) return std::nullopt;
     return it->second;
 }
 

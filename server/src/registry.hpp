@@ -64,8 +64,9 @@ class registry {
     std::size_t loaded() const;
 
   private:
-    // Reserves a fresh session id and join code, and draws a facilitator token.
-    void new_identity(std::string& id, session_meta& meta);
+    // Reserves a fresh session id and join code, and draws a facilitator
+    // token: `meta` keeps its digest, the token itself is returned.
+    std::string new_identity(std::string& id, session_meta& meta);
     std::shared_ptr<room> load_room(const std::string& session_id, std::error_code& ec);
     // Logs the departure of everyone the log leaves present.
     std::error_code reconcile_presence(const std::string& session_id, protocol::board& board);
@@ -77,7 +78,7 @@ class registry {
     std::map<std::string, std::shared_ptr<room>> rooms_;
     std::map<std::string, std::shared_ptr<std::mutex>> loading_;  // one lock per session being loaded
     std::map<std::string, std::string> by_join_code_;
-    std::map<std::string, std::string, std::less<>> by_token_;
+    std::map<std::string, std::string> by_token_;  // facilitator token digest -> session
 };
 
 }  // namespace ruche::server

@@ -123,19 +123,19 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         // A seat token takes a facilitator back to their seat; an unknown one
         // is no reason to refuse someone who holds the facilitator token.
         if (hello.participant_token) {
-            if (auto it = meta_.facilitator_seats.find(*hello.participant_token);
+            if (auto it = meta_.facilitator_seats.find(token_digest(*hello.participant_token));
                 it != meta_.facilitator_seats.end()) {
                 j.participant = it->second;
-                j.token = it->first;
+                j.token = *hello.participant_token;
             }
         }
     } else if (hello.participant_token) {
-        auto it = meta_.participant_tokens.find(*hello.participant_token);
+        auto it = meta_.participant_tokens.find(token_digest(*hello.participant_token));
         if (it == meta_.participant_tokens.end()) {
             return refuse({errc::invalid_token, "participant_token"});
         }
         j.participant = it->second;
-        j.token = it->first;
+        j.token = *hello.participant_token;
     }
     if (hello.profile && !offered(board_, *hello.profile)) {
         return refuse(
@@ -162,10 +162,10 @@ void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hell
         j.new_seat = true;
         if (facilitator) {
             j.participant = "f" + std::to_string(meta_.next_facilitator++);
-            meta_.facilitator_seats[j.token] = j.participant;
+            meta_.facilitator_seats[token_digest(j.token)] = j.participant;
         } else {
             j.participant = "p" + std::to_string(meta_.next_participant++);
-            meta_.participant_tokens[j.token] = j.participant;
+            meta_.participant_tokens[token_digest(j.token)] = j.participant;
         }
     }
 

@@ -1,7 +1,9 @@
 #include "secrets.hpp"
 
+#include <openssl/evp.h>
 #include <sys/random.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -59,22 +61,41 @@ std::string group_join_code(std::string_view symbols) {
 constexpr std::string_view base64url_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+// Base64url without padding; a tail of one or two bytes gives two or three
+// symbols.
+std::string base64url(const unsigned char* bytes, std::size_t size) {
+    std::string out;
+    out.reserve((size * 4 + 2) / 3);
+    for (std::size_t i = 0; i < size; i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, size - i);
+        unsigned triple = unsigned{bytes[i]} << 16;
+        if (n > 1) triple |= unsigned{bytes[i + 1]} << 8;
+        if (n > 2) triple |= unsigned{bytes[i + 2]};
+        for (std::size_t k = 0; k <= n; ++k) {
+            out.push_back(base64url_alphabet[(triple >> (18 - 6 * k)) & 0x3fu]);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string random_token() {
-    // A multiple of 3 bytes encodes to whole base64 quads: no padding needed.
+    // A multiple of 3 bytes encodes to whole base64 quads: 32 symbols.
     std::array<unsigned char, 24> bytes{};
     fill_random(bytes.data(), bytes.size());
-    std::string token;
-    token.reserve(bytes.size() / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const unsigned triple =
-            unsigned{bytes[i]} << 16 | unsigned{bytes[i + 1]} << 8 | unsigned{bytes[i + 2]};
-        for (int shift = 18; shift >= 0; shift -= 6) {
-            token.push_back(base64url_alphabet[(triple >> shift) & 0x3fu]);
-        }
+    return base64url(bytes.data(), bytes.size());
+}
+
+std::string token_digest(std::string_view token) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int size = 0;
+    // Fails only when OpenSSL cannot allocate a few bytes. Returning
+    // something would store or match a digest that is not the token's.
+    if (EVP_Digest(token.data(), token.size(), md.data(), &size, EVP_sha256(), nullptr) != 1) {
+        std::abort();
     }
-    return token;
+    return base64url(md.data(), size);
 }
 
 std::string random_session_id() {

@@ -26,6 +26,13 @@ inline constexpr std::size_t join_code_group = 3;
 // [A-Za-z0-9_-]); safe in URLs, cookies and JSON without escaping.
 std::string random_token();
 
+// What is stored of a token: its SHA-256, as base64url (43 symbols). A copy
+// of the database (a backup, a stolen disk) then holds no token that opens a
+// session. A token is 192 random bits, so no salt or slow hash is needed: no
+// one can search for a token by its digest. Lookups go by digest, so they
+// reveal nothing usable through timing either.
+std::string token_digest(std::string_view token);
+
 // Session ids: the op log's format (storage::is_valid_session_id), restated
 // here so that this file does not depend on storage.
 inline constexpr std::size_t session_id_length = 16;

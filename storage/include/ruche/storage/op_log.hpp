@@ -163,7 +163,7 @@ class op_log {
                                               std::optional<checkpoint>& out) const = 0;
 
     // Free-form metadata the caller keeps for a session (the server keeps its
-    // join code and tokens there, as they are: see RELIABILITY.md).
+    // join code and the SHA-256 of its tokens there).
     virtual std::error_code put_metadata(std::string_view session, std::string_view value) = 0;
     virtual std::error_code get_metadata(std::string_view session,
                                          std::optional<std::string>& out) const = 0;
