@@ -8,7 +8,7 @@ const CACHE = 'ruche-shell-v2';
 const SHELL = [
   '/phone.html', '/css/ruche.css', '/css/phone.css', '/favicon.svg',
   '/js/phone.js', '/js/connection.js', '/js/board-state.js', '/js/i18n.js', '/js/dom.js',
-  '/js/results.js',
+  '/js/results.js', '/js/phone-vote.js',
   '/i18n/fr.json', '/i18n/en.json',
 ];
 

@@ -473,3 +473,120 @@ TEST_CASE("free spots: a grid left of the themes, first free cell first") {
     s.refused("p1", ops::note_add{"n9", "c", color::yellow, {}, std::nullopt, true},
               errc::missing_field);
 }
+
+namespace {
+
+// Two items of the board laid out at `a` and `b` overlap when their boxes do.
+bool overlap(point a, std::int32_t aw, std::int32_t ah, point b, std::int32_t bw, std::int32_t bh) {
+    return a.x < b.x + bw && b.x < a.x + aw && a.y < b.y + bh && b.y < a.y + ah;
+}
+
+// Stamps the op as the server does (ids, places), then applies it.
+result<audience> stamped(session& s, const std::string& who, op o) {
+    stamped_op st{s.b.seq + 1, 1'764'000'000'000, who, std::move(o)};
+    assign_server_fields(s.b, st);
+    return apply(s.b, st);
+}
+
+}  // namespace
+
+TEST_CASE("a new theme without a place goes right of every note and theme, on the first row") {
+    session s;
+    s.to_phase(phase::reveal);
+    // Its author left the place to the server.
+    REQUIRE(stamped(s, "f1", ops::theme_create{"", "Mobilité", {}, true}).ok());
+    const auto first = s.b.themes.begin()->second.at;
+    CHECK(first == point{spot_columns * spot_width + theme_gap, 0});
+    s.note("p1", "n1", "Une note posée loin à droite");
+    s.ok("f1", ops::note_move{"n1", {first.x + 2000, 400}});
+    REQUIRE(stamped(s, "f1", ops::theme_create{"", "Santé", {}, true}).ok());
+    point second{};
+    for (const auto& [id, t] : s.b.themes) {
+        if (t.title == "Santé") second = t.at;
+    }
+    CHECK(second == point{first.x + 2000 + spot_width + theme_gap, 0});
+    // Sent without a place and not stamped: incomplete, refused.
+    s.refused("f1", ops::theme_create{"t99", "Sans place", {}, true}, errc::missing_field);
+}
+
+TEST_CASE("tidying the board: free notes in a grid in writing order, themes side by side, nothing overlaps") {
+    session s;
+    s.to_phase(phase::reveal);
+    for (int i = 0; i < 30; ++i) {
+        // Piled up where people dropped them, some on top of one another.
+        s.ok(i % 2 ? "p1" : "p2", ops::note_add{"n" + std::to_string(100 + i), "idée " + std::to_string(i),
+                                                color::yellow, {(i * 37) % 500, (i * 53) % 300}, std::nullopt});
+    }
+    s.ok("f1", ops::theme_create{"t1", "Mobilité", {900, 900}});
+    s.ok("f1", ops::theme_create{"t2", "Santé", {950, 920}});
+    s.ok("f1", ops::note_group{"n105", std::string("t2")});
+    const point grouped_at = s.b.notes.at("n105").at;
+
+    s.refused("p1", ops::board_arrange{}, errc::facilitator_only);
+    auto r = stamped(s, "f1", ops::board_arrange{});
+    REQUIRE(r.ok());
+    CHECK(r->only.empty());
+    CHECK_FALSE(r->per_viewer);  // every note is visible: one event for all
+
+    std::vector<const note*> free_notes;
+    for (const auto& [id, n] : s.b.notes) {
+        if (!n.theme) free_notes.push_back(&n);
+    }
+    REQUIRE(free_notes.size() == 29);
+    for (std::size_t i = 0; i < free_notes.size(); ++i) {
+        for (std::size_t j = i + 1; j < free_notes.size(); ++j) {
+            INFO(free_notes[i]->id << " and " << free_notes[j]->id);
+            CHECK_FALSE(overlap(free_notes[i]->at, spot_width, spot_height, free_notes[j]->at, spot_width,
+                                spot_height));
+        }
+    }
+    // In writing order, row by row: 29 notes make 7 columns.
+    CHECK(s.b.notes.at("n100").at == point{0, 0});
+    CHECK(s.b.notes.at("n101").at == point{spot_width, 0});
+    CHECK(s.b.notes.at("n106").at == point{5 * spot_width, 0});  // n105 is in a theme
+    CHECK(s.b.notes.at("n108").at == point{0, spot_height});
+    CHECK(s.b.notes.at("n105").at == grouped_at);  // its place is its theme's
+    const std::int32_t themes_x = 7 * spot_width + theme_gap;
+    CHECK(s.b.themes.at("t1").at == point{themes_x, 0});
+    CHECK(s.b.themes.at("t2").at == point{themes_x + theme_spot_width, 0});
+    // The next theme goes after them, and tidying again changes nothing.
+    CHECK(theme_spot(s.b) == point{themes_x + 2 * theme_spot_width, 0});
+    const auto places = [&] {
+        std::vector<point> out;
+        for (const auto& [id, n] : s.b.notes) out.push_back(n.at);
+        for (const auto& [id, t] : s.b.themes) out.push_back(t.at);
+        return out;
+    };
+    const auto tidy = places();
+    REQUIRE(stamped(s, "f1", ops::board_arrange{}).ok());
+    CHECK(places() == tidy);
+
+    // A stamped arrangement that no longer fits the board is refused whole.
+    auto stale = arrangement(s.b);
+    stale.notes.push_back({"n999", {0, 0}});
+    s.refused("f1", stale, errc::unknown_note);
+    auto grouped = arrangement(s.b);
+    grouped.notes.push_back({"n105", {0, 0}});
+    s.refused("f1", grouped, errc::invalid_id);
+    s.to_phase(phase::closed);
+    s.refused("f1", ops::board_arrange{}, errc::session_closed);
+}
+
+TEST_CASE("a tidied board tells participants where their own notes went, not which private notes exist") {
+    session s;
+    s.note("p1", "n1", "La mienne");
+    s.note("p2", "n2", "Celle de quelqu'un d'autre");
+    stamped_op st{s.b.seq + 1, 1'764'000'000'000, "f1", ops::board_arrange{}};
+    assign_server_fields(s.b, st);
+    auto r = apply(s.b, st);
+    REQUIRE(r.ok());
+    CHECK(r->per_viewer);  // so the server projects it for each participant
+    const auto for_p1 = project_event(s.b, st, *r, "p1");
+    REQUIRE(for_p1);
+    const std::string seen = for_p1->dump();
+    CHECK(seen.find("\"n1\"") != std::string::npos);
+    CHECK(seen.find("\"n2\"") == std::string::npos);
+    const auto for_f1 = project_event(s.b, st, *r, "f1");
+    REQUIRE(for_f1);
+    CHECK((*for_f1)["op"]["notes"].size() == 2);
+}

@@ -54,6 +54,8 @@ std::vector<op> every_op() {
         ops::action_delete{"a9"},
         ops::attendance_set{profile::elu, 2},
         ops::attendance_set{profile::habitant, 0},
+        ops::board_arrange{{{"n1", {0, 0}}, {"n2", {300, -260}}}, {{"t1", {1240, 0}}}},
+        ops::board_arrange{},
     };
 }
 
@@ -158,6 +160,10 @@ TEST_CASE("every rejection path of the codec has its code") {
          errc::unknown_field},
         {"client sets a theme id",
          R"({"kind":"theme.create","theme":"t9","title":"x","x":0,"y":0})", errc::unknown_field},
+        {"client places the notes of a tidied board",
+         R"({"kind":"board.arrange","notes":[{"note":"n1","x":0,"y":0}]})", errc::unknown_field},
+        {"theme with half a position", R"({"kind":"theme.create","title":"x","x":0})",
+         errc::missing_field},
         {"unknown field", R"({"kind":"note.delete","note":"n1","force":true})",
          errc::unknown_field},
         {"malformed id", R"({"kind":"note.delete","note":"n 1"})", errc::invalid_id},

@@ -76,6 +76,18 @@ const handlers = {
     };
   },
   'theme.rename'(state, op) { if (state.themes[op.theme]) state.themes[op.theme].title = op.title; },
+  // "Ranger": the server worked out every place; the viewer is told only
+  // about the notes they may see.
+  'board.arrange'(state, op) {
+    for (const p of op.notes) {
+      const n = state.notes[p.note];
+      if (n) { n.x = p.x; n.y = p.y; }
+    }
+    for (const p of op.themes) {
+      const t = state.themes[p.theme];
+      if (t) { t.x = p.x; t.y = p.y; }
+    }
+  },
   'theme.move'(state, op) {
     const t = state.themes[op.theme];
     if (t) { t.x = op.x; t.y = op.y; }

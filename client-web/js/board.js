@@ -12,12 +12,13 @@ import { createUndo, renderBin } from './board-bin.js';
 import { actionPlan } from './board-plan.js';
 import { renderAttendance, attendanceChanges } from './board-attendance.js';
 import { askToDeleteSession } from './session-delete.js';
+import { createJoinPanel } from './board-join.js';
+import { createFocus } from './board-focus.js';
 
 const $ = (id) => document.getElementById(id);
 const token = location.hash.slice(1);
 const view = { x: 40, y: 40, zoom: 1 };
 let connection = null;
-let showJoin = true;
 let peek = false;
 let dragging = false;
 let menuNote = null;
@@ -28,6 +29,25 @@ function send(op) {
 }
 
 const undo = createUndo({ region: $('undo'), send, whenGone: () => $('bin-summary') });
+const join = createJoinPanel({
+  panel: $('join-panel'), badge: $('join-badge'), badgeCode: $('join-badge-code'), badgeUrl: $('join-badge-url'),
+  toggle: $('toggle-join'), shrink: $('join-shrink'), onChange: () => render(),
+});
+const focus = createFocus({
+  overlay: $('focus'), heading: $('focus-title'), count: $('focus-count'), body: $('focus-body'), pageLabel: $('focus-page'),
+  board: [$('world'), document.querySelector('.zoom')],
+  buttons: {
+    enterPrev: $('focus-prev'), enterNext: $('focus-next'), enterOverview: $('focus-overview'),
+    prev: $('focus-nav-prev'), next: $('focus-nav-next'), pagePrev: $('focus-page-prev'), pageNext: $('focus-page-next'),
+    overview: $('focus-nav-overview'), close: $('focus-close'),
+  },
+});
+
+// The controls are on the facilitator's screen only; projecting hides them.
+const projecting = () => document.body.classList.contains('projecting');
+// What the projector must not show: private notes during the writing phase,
+// unless the facilitator peeks (on their own screen, never while projecting).
+const textsHidden = (state) => state.phase === 'writing' && !peek;
 
 // ---------------------------------------------------------------- layout
 
@@ -42,7 +62,8 @@ function toWorld(clientX, clientY) {
 
 // Zooms so that every note and theme shows whole. Sizes are measured, not
 // assumed: a note's height depends on its text. Keeps clear of the zoom
-// buttons (bottom left) and of the join panel (right) when it is shown.
+// buttons (bottom left) and of what the join panel or badge covers: beside
+// it or below it, whichever leaves the notes bigger.
 function fitAll() {
   const items = [...$('world').children];
   if (!items.length) return;
@@ -52,12 +73,20 @@ function fitAll() {
   const maxY = Math.max(...items.map((n) => n.offsetTop + n.offsetHeight));
   const box = $('viewport').getBoundingClientRect();
   const pad = { side: 40, top: 40, bottom: 100 };
-  const panel = $('join-panel').hidden ? 0 : $('join-panel').offsetWidth + pad.side;
-  const width = box.width - 2 * pad.side - panel;
-  const height = box.height - pad.top - pad.bottom;
-  view.zoom = Math.min(1.4, Math.max(0.15, Math.min(width / (maxX - minX), height / (maxY - minY))));
-  view.x = pad.side - minX * view.zoom;
-  view.y = pad.top - minY * view.zoom;
+  // The zoom bar may take two rows on a narrow screen.
+  const bottom = Math.min(box.bottom - pad.bottom, document.querySelector('.zoom').getBoundingClientRect().top - 20);
+  const area = { left: box.left + pad.side, top: box.top + pad.top, right: box.right - pad.side, bottom };
+  const covered = join.covered();
+  const areas = covered
+    ? [{ ...area, right: Math.min(area.right, covered.left - pad.side) }, { ...area, top: Math.max(area.top, covered.bottom + pad.side) }]
+    : [area];
+  // No lower bound worth the name: a board too big to read whole is still
+  // shown whole (the focus mode is there to read it).
+  const zoomFor = (a) => Math.min(1.4, Math.max(0.02, Math.min((a.right - a.left) / (maxX - minX), (a.bottom - a.top) / (maxY - minY))));
+  const best = areas.reduce((a, b) => (zoomFor(b) > zoomFor(a) ? b : a));
+  view.zoom = zoomFor(best);
+  view.x = best.left - box.left - minX * view.zoom;
+  view.y = best.top - box.top - minY * view.zoom;
   applyView();
 }
 
@@ -80,15 +109,20 @@ function render() {
   if (!state || dragging) return;
   const focused = document.activeElement?.dataset?.note;
 
+  // The header may cut them short (one line on a laptop): whole in a tooltip.
   $('title').textContent = state.settings.title;
+  $('title').title = state.settings.title;
   $('question').textContent = state.settings.question;
+  $('question').title = state.settings.question;
   $('phase-label').textContent = t(`phase.${state.phase}`);
   $('people').textContent = t('board.people', { n: presentCount(state) });
   $('locked').hidden = !state.locked;
   $('lock').setAttribute('aria-pressed', String(state.locked));
   $('lock').textContent = t(state.locked ? 'board.unlock' : 'board.lock');
+  if (state.phase !== 'writing' || projecting()) peek = false;
   $('peek').setAttribute('aria-pressed', String(peek));
   $('peek').hidden = state.phase !== 'writing';
+  $('peek-warning').hidden = !peek;
 
   renderJoinPanel(state);
   renderWorld($('world'), state, {
@@ -99,13 +133,13 @@ function render() {
   renderBin({ summary: $('bin-summary'), list: $('bin-list'), empty: $('bin-empty'), closedHint: $('bin-closed') }, state, send);
   renderAttendance($('attendance'), $('attendance-total'), state);
   renderTimer();
+  focus.update(state);
 
   if (focused) document.querySelector(`[data-note="${focused}"]`)?.focus();
 }
 
 function renderJoinPanel(state) {
-  $('join-panel').hidden = !showJoin;
-  $('toggle-join').setAttribute('aria-pressed', String(showJoin));
+  join.update(state, connection);
   if (connection.joinCode) {
     $('join-code').textContent = connection.joinCode;
     // Line breaks only after a slash, never inside the code.
@@ -115,17 +149,18 @@ function renderJoinPanel(state) {
     if ($('qr').getAttribute('src') !== src) $('qr').src = src;
     $('qr').alt = t('board.qr_alt', { url: connection.joinUrl });
   }
-  const hidden = state.phase === 'writing' && !peek;
   const count = Object.keys(state.notes).length;
-  $('private-count').hidden = !hidden || count === 0;
+  $('private-count').hidden = !textsHidden(state) || count === 0;
   $('private-count').textContent = t('board.private_count', { n: count });
 }
 
+// The menu shows a note's text: none for a private note on the projector.
 function noteElement(state, n) {
+  const hidden = textsHidden(state);
   const menu = el('button', { type: 'button', className: 'note-menu-button', textContent: '⋯' });
   menu.setAttribute('aria-label', t('board.note_actions'));
   menu.addEventListener('click', () => openMenu(n.id));
-  const node = noteView(n, { hidden: state.phase === 'writing' && !peek, extra: menu });
+  const node = noteView(n, { hidden, extra: hidden && projecting() ? null : menu });
   node.tabIndex = 0;
   node.addEventListener('keydown', (e) => onNoteKey(e, n.id));
   makeDraggable(node, n.id);
@@ -266,7 +301,37 @@ function dropNote(noteId, theme, at) {
     return;
   }
   if (n.theme) send({ kind: 'note.group', note: noteId, theme: null });
-  send({ kind: 'note.move', note: noteId, x: Math.round(at.x), y: Math.round(at.y) });
+  const spot = freeCellNear(noteId, at);
+  send({ kind: 'note.move', note: noteId, x: spot.x, y: spot.y });
+}
+
+// The server's grid for notes outside a theme (protocol: spot_width, spot_height).
+const CELL = { width: 300, height: 260 };
+
+// Where a dropped note lands: the cell of the grid nearest to where it was
+// let go that no other note or theme covers, so a drop never hides a note.
+// Boxes are measured in the world (a note's height depends on its text).
+function freeCellNear(noteId, at) {
+  const boxes = [...$('world').children]
+    .filter((item) => item.dataset.note !== noteId)
+    .map((item) => ({ x: item.offsetLeft, y: item.offsetTop, w: item.offsetWidth, h: item.offsetHeight }));
+  const height = document.querySelector(`.world > [data-note="${noteId}"]`)?.offsetHeight ?? CELL.height - 20;
+  const free = (x, y) => boxes.every((b) => x + CELL.width - 20 <= b.x || b.x + b.w <= x || y + height <= b.y || b.y + b.h <= y);
+  const column = Math.round(at.x / CELL.width);
+  const row = Math.round(at.y / CELL.height);
+  // Rings of cells around the drop, nearest first; a board has far fewer
+  // than 40 rings of notes around any point.
+  for (let ring = 0; ring < 40; ring += 1) {
+    for (let dy = -ring; dy <= ring; dy += 1) {
+      for (let dx = -ring; dx <= ring; dx += 1) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const x = (column + dx) * CELL.width;
+        const y = (row + dy) * CELL.height;
+        if (free(x, y)) return { x, y };
+      }
+    }
+  }
+  return { x: Math.round(at.x), y: Math.round(at.y) };
 }
 
 function makeThemeDraggable(handle, themeId) {
@@ -323,7 +388,7 @@ function onNoteKey(e, noteId) {
 function openMenu(noteId) {
   const state = connection.state;
   const n = state.notes[noteId];
-  if (!n) return;
+  if (!n || (textsHidden(state) && projecting())) return;
   menuNote = noteId;
   $('menu-note').className = `note ${n.color}`;
   $('menu-note').textContent = n.text;
@@ -411,13 +476,17 @@ $('menu-merge-go').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- controls
 
+// Projecting turns peeking off (render) before the room can see anything.
 $('toggle-controls').addEventListener('click', () => {
-  const projecting = document.body.classList.toggle('projecting');
-  $('toggle-controls').setAttribute('aria-pressed', String(!projecting));
+  document.body.classList.toggle('projecting');
+  $('toggle-controls').setAttribute('aria-pressed', String(!projecting()));
+  render();
 });
-$('toggle-join').addEventListener('click', () => { showJoin = !showJoin; render(); });
 $('peek').addEventListener('click', () => { peek = !peek; render(); });
 $('lock').addEventListener('click', () => send({ kind: 'board.lock', locked: !connection.state.locked }));
+// The server works out the tidy places (one op in the log, so the replay
+// shows the same board); once they are here, show the whole board.
+$('arrange').addEventListener('click', () => send({ kind: 'board.arrange' }));
 $('timer-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const minutes = Number($('timer-minutes').value);
@@ -448,8 +517,9 @@ $('theme-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const title = $('theme-title').value.trim();
   if (!title) return;
-  const count = Object.keys(connection.state.themes).length;
-  send({ kind: 'theme.create', title, x: 1500 + (count % 4) * 360, y: (Math.floor(count / 4)) * 520 });
+  // No x or y: the server puts the theme right of everything, as a column
+  // of its own that no other theme or note runs into.
+  send({ kind: 'theme.create', title });
   $('theme-title').value = '';
 });
 $('proxy-form').addEventListener('submit', (e) => {
@@ -477,7 +547,7 @@ $('zoom-fit').addEventListener('click', fitAll);
 
 // Panning: drag the background.
 $('viewport').addEventListener('pointerdown', (e) => {
-  if (e.button !== 0 || e.target.closest('.board-note, .theme-box, .join-panel, .zoom, button')) return;
+  if (e.button !== 0 || e.target.closest('.board-note, .theme-box, .join-panel, .zoom, .focus, button')) return;
   const start = { x: e.clientX - view.x, y: e.clientY - view.y };
   $('viewport').classList.add('panning');
   $('viewport').setPointerCapture(e.pointerId);
@@ -521,6 +591,7 @@ if (!token) {
   connection = new Connection({ hello: { facilitator_token: token }, storageKey: boardStorageKey(token) });
   connection.addEventListener('state', (e) => {
     render();
+    if (e.detail?.event?.op?.kind === 'board.arrange') fitAll();
     if (e.detail?.welcome) {
       $('replay-link').href = `/rejouer#${connection.sessionId}:${token}`;
       rememberSession({

@@ -50,3 +50,9 @@ function selectionOf(field) {
     return null;
   }
 }
+
+// Sets a node's text only when it changes: a live region announces every
+// write, even of the same words, and rewriting costs a cheap phone layout.
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}

@@ -6,19 +6,24 @@
 
 import { loadLanguage, setupLanguageSwitch, t } from './i18n.js';
 import { Connection } from './connection.js';
-import { el } from './dom.js';
-import { COLORS, PROFILES, dotsUsed } from './board-state.js';
+import { el, setText } from './dom.js';
+import { COLORS } from './board-state.js';
 import { renderResults } from './results.js';
+import { VoteList, voteItems, dotsLeft } from './phone-vote.js';
 
 const $ = (id) => document.getElementById(id);
 const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 const storageKey = `ruche.participant.${code}`;
 const helloKey = `${storageKey}.hello`;  // kept once joined: the next visit goes straight in
+const mineKey = `${storageKey}.mine`;    // one's own notes as last seen, shown when reopened offline
+let savedMine = localStorage.getItem(mineKey);
 let info = null;         // public session info (title, question, profiles)
 let connection = null;
 let editing = null;      // id of the note being edited
 let bannerDue = false;   // connecting takes a moment: no "offline" flash at every page load
 let visitor = false;     // came to a closed session to see its results (no form, no notes of one's own)
+let lastNote = null;     // { opId, refused }: the note just added, whose fate shows next to the button
+let votes = null;        // the voting list (js/phone-vote.js), made when the vote first shows
 
 
 async function fetchInfo() {
@@ -67,6 +72,11 @@ function start(hello) {
     if (error.code === 'invalid_token' || error.code === 'unknown_join_code') return;
     $('note-error').textContent = t(`error.${error.code}`);
     if (!error.op_id && !connection.online) joinRefusal = $('note-error').textContent;
+    // Refused, so not "sent": the error above says why.
+    if (error.op_id && error.op_id === lastNote?.opId) {
+      lastNote.refused = true;
+      renderNoteStatus();
+    }
   });
   connection.addEventListener('deleted', () => {
     $('phase-message').textContent = t('phone.deleted');
@@ -132,8 +142,23 @@ function phaseMessage(state, viewer) {
   return t(`phone.phase.${state.phase}`);
 }
 
+function isPending(opId) {
+  return connection.pending.some((e) => e.op_id === opId);
+}
+
+// Next to the button, so that nobody has to look for their note further
+// down: "sent" once the server has it, "waiting" while it is in the outbox.
+function renderNoteStatus() {
+  const status = $('note-status');
+  const waiting = Boolean(lastNote) && isPending(lastNote.opId);
+  const shown = Boolean(lastNote) && !lastNote.refused;
+  setText(status, shown ? t(waiting ? 'phone.note_waiting' : 'phone.note_sent') : '');
+  status.classList.toggle('sent', shown && !waiting);
+}
+
 function render() {
   renderBanner();
+  if (connection) renderNoteStatus();
   const state = connection?.state;
   if (!state) {
     // No word from the server yet (say, reopened without network): the notes
@@ -148,15 +173,15 @@ function render() {
     return;
   }
   const me = connection.me;
-  $('session-title').textContent = state.settings.title;
-  $('session-question').textContent = state.settings.question;
-  $('phase-message').textContent = phaseMessage(state, viewer);
+  setText($('session-title'), state.settings.title);
+  setText($('session-question'), state.settings.question);
+  setText($('phase-message'), phaseMessage(state, viewer));
 
   const canWrite = state.phase !== 'closed' && !state.locked;
   $('write').hidden = !canWrite;
   const max = state.settings.note_max_length;
   $('note-text').maxLength = max;
-  $('note-counter').textContent = t('phone.counter', { n: [...$('note-text').value].length, max });
+  setText($('note-counter'), t('phone.counter', { n: [...$('note-text').value].length, max }));
 
   renderMine(state, me, canWrite);
   renderVote(state, me);
@@ -175,10 +200,22 @@ function pendingAdds() {
   return connection.pending.filter((e) => e.op.kind === 'note.add');
 }
 
+// Kept on the phone, so that a reload without network still lists the notes
+// already sent, not "no note yet".
+function rememberMine(notes) {
+  const json = JSON.stringify(notes.map(({ id, text, color }) => ({ id, text, color })));
+  if (json === savedMine) return;
+  savedMine = json;
+  localStorage.setItem(mineKey, json);
+}
+
 function renderMine(state, me, canWrite) {
-  const mine = Object.values(state?.notes ?? {})
-    .filter((n) => me && n.author === me)  // a viewer is nobody: no note is theirs
-    .sort((a, b) => a.created_seq - b.created_seq);
+  const mine = state
+    ? Object.values(state.notes)
+      .filter((n) => me && n.author === me)  // a viewer is nobody: no note is theirs
+      .sort((a, b) => a.created_seq - b.created_seq)
+    : JSON.parse(savedMine || '[]');
+  if (state && me) rememberMine(mine);
   const items = mine.map((n) => noteItem(n, canWrite));
   for (const entry of pendingAdds()) {
     items.push(el('li', { className: `note ${entry.op.color}` },
@@ -221,54 +258,21 @@ function noteItem(n, canWrite) {
   return li;
 }
 
-// Dots already sent but not yet acknowledged count as spent.
-function pendingVotes(target) {
-  let delta = 0;
-  for (const e of connection.pending) {
-    const matches = target.kind === 'note' ? e.op.note === target.id : e.op.theme === target.id;
-    if (!matches) continue;
-    if (e.op.kind === 'vote.add') delta += 1;
-    if (e.op.kind === 'vote.remove') delta -= 1;
-  }
-  return delta;
-}
-
 function renderVote(state, me) {
   const voting = state.phase === 'voting';
   $('vote').hidden = !voting;
   if (!voting) return;
-  let used = dotsUsed(state, me);
-  for (const e of connection.pending) {
-    if (e.op.kind === 'vote.add') used += 1;
-    if (e.op.kind === 'vote.remove') used -= 1;
-  }
-  const left = Math.max(0, state.settings.vote_budget - used);
-  $('dots-left').textContent = t('phone.dots_left', { n: left });
-
-  const row = (kind, item, label) => {
-    const target = { kind, id: item.id };
-    const mine = (item.votes[me] ?? 0) + pendingVotes(target);
-    const out = el('output', { textContent: String(mine) });
-    out.setAttribute('aria-label', t('phone.my_dots', { n: mine }));
-    const minus = el('button', { type: 'button', textContent: '−', disabled: mine <= 0 || state.locked });
-    minus.setAttribute('aria-label', t('phone.vote_remove', { label }));
-    minus.addEventListener('click', () => connection.send({ kind: 'vote.remove', [kind]: item.id }));
-    const plus = el('button', { type: 'button', textContent: '+', disabled: left <= 0 || state.locked });
-    plus.setAttribute('aria-label', t('phone.vote_add', { label }));
-    plus.addEventListener('click', () => connection.send({ kind: 'vote.add', [kind]: item.id }));
-    return el('li', { className: 'vote-item' },
-      el('div', { className: kind === 'note' ? `note ${item.color}` : 'theme-title', textContent: label }),
-      el('div', { className: 'vote-controls' }, minus, out, plus));
-  };
-  const themes = Object.values(state.themes).sort((a, b) => a.created_seq - b.created_seq);
-  const notes = Object.values(state.notes).sort((a, b) => a.created_seq - b.created_seq);
-  $('vote-list').replaceChildren(
-    ...themes.map((th) => row('theme', th, t('phone.theme_label', { title: th.title }))),
-    ...notes.map((n) => row('note', n, n.text)),
-  );
+  const left = dotsLeft(state, me, connection.pending);
+  setText($('dots-left'), t('phone.dots_left', { n: left }));
+  votes ??= new VoteList($('vote-list'), (op) => connection.send(op));
+  votes.update(voteItems(state, me, connection.pending), { left, locked: state.locked });
 }
 
-$('note-text').addEventListener('input', render);
+$('note-text').addEventListener('input', () => {
+  // A new note begins: "sent" was about the previous one.
+  if (lastNote && !isPending(lastNote.opId)) lastNote = null;
+  render();
+});
 $('note-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('note-text').value.trim();
@@ -280,10 +284,14 @@ $('note-form').addEventListener('submit', (e) => {
   const color = $('colors').querySelector('input:checked')?.value ?? 'yellow';
   // No x and y: the phone knows nothing of the board's layout, and the server
   // then puts the note in the first free cell, never on top of another one.
-  connection.send({ kind: 'note.add', text, color });
+  const opId = connection.send({ kind: 'note.add', text, color });
+  lastNote = { opId, refused: false };
   $('note-text').value = '';
   render();
   $('note-text').focus();
+  // The offline banner pushes the page down: the word about the note must
+  // still be in sight.
+  $('note-status').scrollIntoView({ block: 'nearest' });
 });
 
 $('join-form').addEventListener('submit', (e) => {

@@ -132,7 +132,6 @@ async function clusteredBoard(page, browser, request) {
   const phone = await openPhoneContext(browser, session, { name: 'Josiane' });
   for (const idea of IDEAS) await writeNote(phone.page, idea);
   await setPhase(page, '3. Regroupement');
-  await page.getByRole('button', { name: 'Code et QR' }).click();
   await createTheme(page, 'Rendre visite');
   await createTheme(page, 'Se déplacer');
   for (const [idea, theme] of [[IDEAS[1], 'Rendre visite'], [IDEAS[4], 'Rendre visite'], [IDEAS[2], 'Se déplacer']]) {

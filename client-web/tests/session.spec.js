@@ -134,8 +134,7 @@ test('a whole workshop: private writing, reveal, clustering, merge, vote, closin
 
     // ---- clustering: two themes
     await setPhase(board, '3. Regroupement');
-    // Everyone has joined: the QR panel makes room for the board.
-    await board.getByRole('button', { name: 'Code et QR' }).click();
+    // Everyone has joined: the QR panel has shrunk to a badge by itself.
     await expect(board.locator('#join-panel')).toBeHidden();
     for (const title of ['Rendre visite', 'Se déplacer']) {
       await board.getByLabel('Nouveau thème').fill(title);

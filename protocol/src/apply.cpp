@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <type_traits>
 
 #include "ruche/protocol/board.hpp"
 #include "text.hpp"
@@ -133,6 +136,7 @@ class applier {
     result<audience> operator()(const ops::theme_create& o) {
         if (auto why = facilitation()) return *why;
         if (b_.themes.count(o.theme)) return rejection{errc::duplicate_id, o.theme};
+        if (o.place) return rejection{errc::missing_field, "x"};
         theme t;
         t.id = o.theme;
         t.title = o.title;
@@ -275,6 +279,25 @@ class applier {
         b_.phase = o.phase;
         // Nobody writes or votes any more: a countdown would mean nothing.
         if (o.phase == phase::closed) b_.timer.reset();
+        return who;
+    }
+
+    result<audience> operator()(const ops::board_arrange& o) {
+        if (auto why = facilitation()) return *why;
+        // Checked whole before anything moves: a refused op changes nothing.
+        for (const auto& p : o.notes) {
+            auto n = b_.notes.find(p.id);
+            if (n == b_.notes.end()) return rejection{errc::unknown_note, p.id};
+            if (n->second.theme) return rejection{errc::invalid_id, p.id + " is in a theme"};
+        }
+        for (const auto& p : o.themes) {
+            if (!b_.themes.count(p.id)) return rejection{errc::unknown_theme, p.id};
+        }
+        for (const auto& p : o.notes) b_.notes[p.id].at = p.at;
+        for (const auto& p : o.themes) b_.themes[p.id].at = p.at;
+        audience who;
+        // Private writing: each participant hears only of their own notes.
+        who.per_viewer = b_.phase == phase::writing;
         return who;
     }
 
@@ -512,6 +535,66 @@ point free_spot(const board& b) {
             static_cast<std::int32_t>(cell / spot_columns) * spot_height};
 }
 
+namespace {
+
+// In the order they were made (created_seq), which is what people expect
+// of a tidied board; ids only break ties that cannot happen.
+template <typename Item>
+std::vector<const Item*> by_creation(const std::map<std::string, Item>& items, bool free_notes_only) {
+    std::vector<const Item*> out;
+    for (const auto& [id, item] : items) {
+        if constexpr (std::is_same_v<Item, note>) {
+            if (free_notes_only && item.theme) continue;
+        }
+        out.push_back(&item);
+    }
+    std::sort(out.begin(), out.end(), [](const Item* a, const Item* b) {
+        return std::tie(a->created_seq, a->id) < std::tie(b->created_seq, b->id);
+    });
+    return out;
+}
+
+// A grid of notes about as wide as a 16:9 screen is for its cells.
+std::int32_t arrange_columns(std::size_t notes) {
+    const auto ideal = static_cast<std::int32_t>(std::ceil(std::sqrt(static_cast<double>(notes) * 1.6)));
+    return std::clamp(ideal, spot_columns, std::int32_t{24});
+}
+
+}  // namespace
+
+point theme_spot(const board& b) {
+    std::int64_t right = std::int64_t{spot_columns} * spot_width;
+    for (const auto& [id, n] : b.notes) {
+        if (!n.theme) right = std::max<std::int64_t>(right, std::int64_t{n.at.x} + spot_width);
+    }
+    right += theme_gap;
+    for (const auto& [id, t] : b.themes) {
+        right = std::max<std::int64_t>(right, std::int64_t{t.at.x} + theme_spot_width);
+    }
+    return {static_cast<std::int32_t>(std::min<std::int64_t>(right, coordinate_limit)), 0};
+}
+
+ops::board_arrange arrangement(const board& b) {
+    ops::board_arrange out;
+    const auto notes = by_creation(b.notes, true);
+    const auto columns = arrange_columns(notes.size());
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+        const auto column = static_cast<std::int32_t>(i % static_cast<std::size_t>(columns));
+        const auto row = static_cast<std::int64_t>(i / static_cast<std::size_t>(columns));
+        // 20,000 notes at most (an import's limit) stay far within the limit.
+        out.notes.push_back({notes[i]->id, {column * spot_width,
+                                            static_cast<std::int32_t>(std::min<std::int64_t>(
+                                                row * spot_height, coordinate_limit))}});
+    }
+    const std::int64_t first = std::int64_t{columns} * spot_width + theme_gap;
+    const auto themes = by_creation(b.themes, false);
+    for (std::size_t i = 0; i < themes.size(); ++i) {
+        const auto x = first + static_cast<std::int64_t>(i) * theme_spot_width;
+        out.themes.push_back({themes[i]->id, {static_cast<std::int32_t>(std::min<std::int64_t>(x, coordinate_limit)), 0}});
+    }
+    return out;
+}
+
 void assign_server_fields(const board& b, stamped_op& s) {
     const auto seq = std::to_string(s.seq);
     if (auto* add = std::get_if<ops::note_add>(&s.op)) {
@@ -521,7 +604,14 @@ void assign_server_fields(const board& b, stamped_op& s) {
             add->place = false;
         }
     }
-    if (auto* create = std::get_if<ops::theme_create>(&s.op)) create->theme = "t" + seq;
+    if (auto* create = std::get_if<ops::theme_create>(&s.op)) {
+        create->theme = "t" + seq;
+        if (create->place) {
+            create->at = theme_spot(b);
+            create->place = false;
+        }
+    }
+    if (auto* arrange = std::get_if<ops::board_arrange>(&s.op)) *arrange = arrangement(b);
     if (auto* action = std::get_if<ops::action_add>(&s.op)) action->action = "a" + seq;
 }
 

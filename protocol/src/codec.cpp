@@ -244,7 +244,48 @@ void read(fields& f, origin, ops::note_group& o) {
 void read(fields& f, origin from, ops::theme_create& o) {
     o.theme = assigned_id(f, "theme", from);
     o.title = f.text("title", max_title_chars, text_kind::line);
-    o.at = f.position();
+    // As for notes: a client may leave the position to the server.
+    if (from == origin::client && !f.find("x", false) && !f.find("y", false)) {
+        o.place = true;
+    } else {
+        o.at = f.position();
+    }
+}
+
+// The places of a tidied board: [{"note": "n1", "x": 0, "y": 0}, ...].
+std::vector<placement> read_placements(fields& f, std::string_view key, std::string_view id_key,
+                                       origin from) {
+    if (from == origin::client) {
+        if (f.find(key, false)) f.fail(errc::unknown_field, std::string(key) + " is assigned by the server");
+        return {};
+    }
+    const json* list = f.find(key, true);
+    if (!list || f.error()) return {};
+    if (!list->is_array()) {
+        f.fail(errc::wrong_type, std::string(key) + " must be an array");
+        return {};
+    }
+    std::vector<placement> out;
+    out.reserve(list->size());
+    for (const auto& item : *list) {
+        if (!item.is_object()) {
+            f.fail(errc::not_object, std::string(key));
+            return {};
+        }
+        fields place(item);
+        placement p{place.id(id_key), place.position()};
+        place.finish();
+        if (const auto& why = place.error()) {
+            f.fail(why->code, why->detail);
+            return {};
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+void read(fields& f, origin from, ops::board_arrange& o) {
+    o.notes = read_placements(f, "notes", "note", from);
+    o.themes = read_placements(f, "themes", "theme", from);
 }
 void read(fields& f, origin, ops::theme_rename& o) {
     o.theme = f.id("theme");
@@ -399,6 +440,15 @@ void write(json& j, const ops::theme_create& o) {
     j["theme"] = o.theme;
     j["title"] = o.title;
     put_position(j, o.at);
+}
+json placements_json(const std::vector<placement>& list, std::string_view id_key) {
+    json out = json::array();
+    for (const auto& p : list) out.push_back({{id_key, p.id}, {"x", p.at.x}, {"y", p.at.y}});
+    return out;
+}
+void write(json& j, const ops::board_arrange& o) {
+    j["notes"] = placements_json(o.notes, "note");
+    j["themes"] = placements_json(o.themes, "theme");
 }
 void write(json& j, const ops::theme_rename& o) {
     j["theme"] = o.theme;

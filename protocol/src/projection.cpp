@@ -69,6 +69,16 @@ std::optional<json> project_event(const board& after, const stamped_op& s, const
         return std::nullopt;
     }
     json j = event_json(after, s);
+    // A tidied board tells each viewer where the notes they see went, not
+    // which private notes of others exist.
+    if (!facilitator && std::holds_alternative<ops::board_arrange>(s.op)) {
+        json seen = json::array();
+        for (auto& p : j["op"]["notes"]) {
+            auto n = after.notes.find(p["note"].get<std::string>());
+            if (n != after.notes.end() && can_see(after, n->second, viewer)) seen.push_back(std::move(p));
+        }
+        j["op"]["notes"] = std::move(seen);
+    }
     // Anonymity hides who wrote and who voted; presence stays visible (names
     // are shown in the list of participants anyway).
     const bool presence = std::holds_alternative<ops::participant_rename>(s.op);

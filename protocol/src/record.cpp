@@ -53,6 +53,10 @@ public:
         varint(t.kind == vote_target::kind_t::note ? 0 : 1);
         (*this)(t.id);
     }
+    void operator()(const placement& p) {
+        (*this)(p.id);
+        (*this)(p.at);
+    }
     template <typename E>
         requires std::is_enum_v<E>
     void operator()(E e) {
@@ -123,6 +127,10 @@ public:
     void operator()(vote_target& t) {
         t.kind = flag() ? vote_target::kind_t::theme : vote_target::kind_t::note;
         (*this)(t.id);
+    }
+    void operator()(placement& p) {
+        (*this)(p.id);
+        (*this)(p.at);
     }
     template <typename E>
         requires std::is_enum_v<E>
@@ -233,6 +241,8 @@ void fields(IO& io, Op& o) {
         io(o.action);
     } else if constexpr (std::is_same_v<T, ops::attendance_set>) {
         io(o.profile), io(o.count);
+    } else if constexpr (std::is_same_v<T, ops::board_arrange>) {
+        io(o.notes), io(o.themes);
     } else {
         static_assert(sizeof(T) == 0, "every op kind lists its fields here");
     }
@@ -316,6 +326,11 @@ public:
     }
     void operator()(const ops::action_delete& o) { id(o.action); }
     void operator()(const ops::attendance_set& o) { range(o.count, 0, max_scribe_attendance); }
+    void operator()(const ops::board_arrange& o) {
+        for (const auto& list : {&o.notes, &o.themes}) {
+            for (const auto& p : *list) id(p.id), at(p.at);
+        }
+    }
 
 private:
     bool ok_ = true;

@@ -171,7 +171,8 @@ void room::refuse_everything(batch& b, outbox& out) {
 
 void room::broadcast(const past_event& e, outbox& out) {
     // One serialisation per view: facilitators, the author, everyone else.
-    // Only a resync (state attached) is serialised per participant.
+    // Only a resync (state attached) and an event that differs per viewer
+    // are serialised per participant.
     std::shared_ptr<const std::string> for_facilitators, for_author, for_others;
     for (const auto& m : members_) {
         auto conn = m.conn.lock();
@@ -179,7 +180,7 @@ void room::broadcast(const past_event& e, outbox& out) {
         std::shared_ptr<const std::string>* cached = nullptr;
         if (m.facilitator) {
             cached = &for_facilitators;
-        } else if (!e.audience.resync) {
+        } else if (!e.audience.resync && !e.audience.per_viewer) {
             cached = m.participant == e.op.by ? &for_author : &for_others;
         }
         if (cached && *cached) {

@@ -129,10 +129,11 @@ op random_session::pick_op(const board& b, const std::string& actor) {
         return ops::attendance_set{prof, std::uniform_int_distribution<std::uint32_t>(0, 4)(rng_)};
     }
     if (roll < 94) {
-        const int which = std::uniform_int_distribution<int>(0, 2)(rng_);
+        const int which = std::uniform_int_distribution<int>(0, 3)(rng_);
         if (which == 0) return ops::action_add{"a" + id, pick_theme(b), text(), "Le CCAS", "juin"};
         if (which == 1) return ops::action_edit{pick_key(b.actions, "a999999"), text(), "", "2027"};
-        return ops::action_delete{pick_key(b.actions, "a999999")};
+        if (which == 2) return ops::action_delete{pick_key(b.actions, "a999999")};
+        return arrangement(b);  // "Ranger", as the server stamps it
     }
     return ops::participant_leave{who};
 }

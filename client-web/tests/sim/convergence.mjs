@@ -310,7 +310,10 @@ function act(p, facilitator, counter) {
   if (facilitator) {
     const r = rng();
     if (r < 0.12) return p.send({ kind: 'phase.set', phase: pick(rng, PHASES) });
-    if (r < 0.25) return p.send({ kind: 'theme.create', title: text(), x: Math.floor(rng() * 900), y: 0 });
+    if (r < 0.25) {
+      // Placed by the client or, like the board does, by the server.
+      return p.send({ kind: 'theme.create', title: text(), ...(rng() < 0.5 ? {} : { x: Math.floor(rng() * 900), y: 0 }) });
+    }
     if (r < 0.4 && notes.length) {
       return p.send({ kind: 'note.group', note: pick(rng, notes).id, theme: themes.length && rng() < 0.8 ? pick(rng, themes).id : null });
     }
@@ -336,6 +339,7 @@ function act(p, facilitator, counter) {
     if (r < 0.83) return p.send({ kind: 'board.lock', locked: rng() < 0.3 });
     if (r < 0.86) return p.send(rng() < 0.5 ? { kind: 'timer.start', seconds: 60 } : { kind: 'timer.stop' });
     if (r < 0.9) return p.send({ kind: 'attendance.set', profile: 'elu', count: Math.floor(rng() * 3) });
+    if (r < 0.93) return p.send({ kind: 'board.arrange' });
   }
   const r = rng();
   if (r < 0.35) return p.send({ kind: 'note.add', text: text(), color: pick(rng, COLORS), ...(rng() < 0.5 ? {} : { x: Math.floor(rng() * 600), y: Math.floor(rng() * 400) }) });

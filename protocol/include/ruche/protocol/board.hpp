@@ -154,6 +154,10 @@ struct audience {
     // Facilitators need the fresh state too (a restore brings back what
     // their clients had put away).
     bool resync_facilitators = false;
+    // The event is not the same for every participant (a tidied board during
+    // private writing tells each only about their own notes): it must be
+    // projected for each, never shared between them.
+    bool per_viewer = false;
 };
 
 // Applies one stamped op. On success the board changes and the audience of
@@ -168,9 +172,23 @@ inline constexpr std::int32_t spot_height = 260;
 inline constexpr std::int32_t spot_columns = 4;
 point free_spot(const board& b);
 
+// Themes are columns side by side, on one row right of the notes: however
+// tall a theme grows, it never runs into another. `theme_spot` is where a
+// new theme goes: right of every note outside a theme and of every theme.
+inline constexpr std::int32_t theme_spot_width = 360;  // a theme box is 320 px wide
+inline constexpr std::int32_t theme_gap = 40;          // between the notes and the first theme
+point theme_spot(const board& b);
+
+// The tidy board ("Ranger"): the notes outside a theme in a grid of
+// `spot_width` × `spot_height` cells, in the order they were written, with
+// as many columns as suit a wide screen (at least `spot_columns`); then the
+// themes side by side in the order they were created.
+ops::board_arrange arrangement(const board& b);
+
 // Completes a client's op the way the server stamps it at `s.seq`: the ids
-// it assigns (note n<seq>, theme t<seq>, action a<seq>) and a free spot for
-// a note whose author left the place to the server. Then `apply` it.
+// it assigns (note n<seq>, theme t<seq>, action a<seq>), a free spot for a
+// note or theme whose author left the place to the server, and the places of
+// a tidied board. Then `apply` it.
 void assign_server_fields(const board& b, stamped_op& s);
 
 // The id and role of the person looking, for projections.

@@ -63,6 +63,13 @@ struct point {
     bool operator==(const point&) const = default;
 };
 
+// Where one note or theme goes when the board is tidied.
+struct placement {
+    std::string id;
+    point at;
+    bool operator==(const placement&) const = default;
+};
+
 // A vote goes to a note or to a theme.
 struct vote_target {
     enum class kind_t { note, theme } kind = kind_t::note;
@@ -124,6 +131,9 @@ struct theme_create {
     std::string theme;  // assigned by the server
     std::string title;
     point at;
+    // The client sent no position: the server puts the theme right of
+    // everything (`theme_spot`) and clears this before the op is applied.
+    bool place = false;
     bool operator==(const theme_create&) const = default;
 };
 struct theme_rename {
@@ -192,6 +202,14 @@ struct board_lock {
     bool locked = true;
     bool operator==(const board_lock&) const = default;
 };
+// "Ranger": the facilitator tidies the board. Clients send no field; the
+// server fills in where every note outside a theme and every theme goes
+// (`arrangement`), so the log, every client and the replay agree.
+struct board_arrange {
+    std::vector<placement> notes;
+    std::vector<placement> themes;
+    bool operator==(const board_arrange&) const = default;
+};
 struct timer_start {
     std::uint32_t seconds = 0;
     bool operator==(const timer_start&) const = default;
@@ -238,7 +256,7 @@ using op = std::variant<ops::note_add, ops::note_edit, ops::note_move, ops::note
                         ops::timer_start, ops::timer_stop, ops::settings_set, ops::participant_join,
                         ops::participant_rename, ops::participant_leave, ops::note_restore,
                         ops::theme_restore, ops::action_add, ops::action_edit, ops::action_delete,
-                        ops::attendance_set>;
+                        ops::attendance_set, ops::board_arrange>;
 
 // The wire name of an op, e.g. "note.add".
 std::string_view kind_name(const op& o) noexcept;
