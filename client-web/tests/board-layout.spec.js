@@ -82,16 +82,20 @@ for (const size of SIZES) {
       const arranged = frames.sent.filter((m) => m.type === 'op' && m.op.kind === 'board.arrange');
       expect(arranged.map((m) => m.op)).toEqual([{ kind: 'board.arrange' }]);
 
-      // A note dropped on top of another lands in the nearest free cell.
+      // A note dropped on top of another (the first one, onto the last)
+      // lands in the nearest free cell: the one after the last note.
       await page.getByRole('button', { name: 'Tout voir' }).click();
-      const moved = boardNote(page, texts[3]);
-      const target = await boardNote(page, texts[7]).boundingBox();
+      const moved = boardNote(page, texts[0]);
+      const target = await boardNote(page, texts[13]).boundingBox();
       const from = await moved.boundingBox();
       await page.mouse.move(from.x + from.width / 2, from.y + 10);
       await page.mouse.down();
       await page.mouse.move(target.x + target.width / 2, target.y + 12, { steps: 8 });
       await page.mouse.up();
       await expect.poll(async () => (await moved.boundingBox()).y).not.toBe(from.y);
+      const landed = await moved.boundingBox();
+      expect(landed.x).toBeGreaterThan(target.x);
+      expect(Math.abs(landed.y - target.y)).toBeLessThan(2);
       await expect.poll(() => overlapping(page)).toEqual([]);
       await expect(page.locator('#world > .board-note')).toHaveCount(14);  // still free, not grouped
     } finally {
