@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ruche/protocol/board.hpp"
+#include "ruche/protocol/visibility.hpp"
 
 using namespace ruche::protocol;
 
@@ -13,7 +14,7 @@ struct session {
 
     session() {
         server(ops::settings_set{"Atelier", "Comment lutter contre l'isolement ?", 2u, std::nullopt,
-                                 std::nullopt, std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         server(ops::participant_join{"f1", role::facilitator, "Animatrice", std::nullopt});
         server(ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
         server(ops::participant_join{"p2", role::participant, "", profile::agent});
@@ -74,7 +75,7 @@ TEST_CASE("facilitation ops are the facilitator's") {
         ops::timer_start{60},
         ops::timer_stop{},
         ops::settings_set{"Titre", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                          std::nullopt, std::nullopt},
+                          std::nullopt, std::nullopt, std::nullopt},
         ops::theme_create{"t1", "Mobilité", {0, 0}},
         ops::note_merge{"n1", "n1"},
         ops::note_group{"n1", std::nullopt},
@@ -136,7 +137,7 @@ TEST_CASE("anonymous sessions hide who wrote and who voted from other participan
     CHECK(project(s.b, "f1")["notes"]["n1"]["votes"] == json{{"p1", 1}, {"p2", 1}});
 
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
-                                 std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt});
     CHECK(project(s.b, "p2")["notes"]["n1"]["author"] == "p1");
 }
 
@@ -229,7 +230,7 @@ TEST_CASE("themes group notes and leave them behind when deleted") {
 TEST_CASE("the session note length limit applies, counted in characters") {
     session s;
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 10u,
-                                 std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt});
     s.note("p1", "n1", "éééééééééé");
     s.refused("p1", ops::note_add{"n2", "ééééééééééé", color::yellow, {0, 0}, std::nullopt},
               errc::too_long);
@@ -239,7 +240,7 @@ TEST_CASE("profiles must be among those offered") {
     session s;
     s.ok("f1",
          ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                           std::vector<profile>{profile::habitant, profile::elu}, std::nullopt});
+                           std::vector<profile>{profile::habitant, profile::elu}, std::nullopt, std::nullopt});
     s.refused(std::string(system_author),
               ops::participant_join{"p3", role::participant, "", profile::agent},
               errc::profile_not_offered);
@@ -439,7 +440,7 @@ TEST_CASE("action plans and scribe attendance are the facilitator's, also once c
 TEST_CASE("a profile the session does not offer cannot be counted") {
     session s;
     s.server(ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                               std::vector<profile>{profile::habitant}, std::nullopt});
+                               std::vector<profile>{profile::habitant}, std::nullopt, std::nullopt});
     s.refused("f1", ops::attendance_set{profile::elu, 1}, errc::profile_not_offered);
 }
 
@@ -589,4 +590,148 @@ TEST_CASE("a tidied board tells participants where their own notes went, not whi
     const auto for_f1 = project_event(s.b, st, *r, "f1");
     REQUIRE(for_f1);
     CHECK((*for_f1)["op"]["notes"].size() == 2);
+}
+
+namespace {
+
+// A board with something in every part of the canonical state: notes in and
+// out of themes, a merged duplicate, votes, a deleted note and theme in the
+// bin, an action, scribe attendance, a timer, phases.
+session full_board() {
+    session s;
+    s.note("p1", "n1", "Un minibus pour le marché");
+    s.note("p2", "n2", "Un minibus le samedi");
+    s.note("p2", "n3", "Des bancs");
+    s.note("p1", "n4", "Une note retirée");
+    s.to_phase(phase::reveal);
+    s.ok("f1", ops::note_merge{"n2", "n1"});
+    s.ok("f1", ops::theme_create{"t1", "Se déplacer", {0, 0}});
+    s.ok("f1", ops::theme_create{"t2", "Thème retiré", {0, 0}});
+    s.ok("f1", ops::note_group{"n1", std::string("t1")});
+    s.ok("f1", ops::note_delete{"n4"});
+    s.ok("f1", ops::theme_delete{"t2"});
+    s.ok("f1", ops::action_add{"a1", "t1", "Un minibus solidaire", "Le CCAS", "avant l'été"});
+    s.ok("f1", ops::attendance_set{profile::elu, 2});
+    s.ok("f1", ops::timer_start{300});
+    s.to_phase(phase::voting);
+    s.ok("p1", ops::vote_add{on_note("n1")});
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    s.ok("p2", ops::vote_add{{vote_target::kind_t::theme, "t1"}});
+    return s;
+}
+
+// Every key path of a JSON value, e.g. "notes.n1.votes.p1".
+void key_paths(const json& j, const std::string& prefix, std::vector<std::string>& out) {
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) {
+            out.push_back(prefix + k);
+            key_paths(v, prefix + k + ".", out);
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) key_paths(j[i], prefix + std::to_string(i) + ".", out);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("visibility is an allow-list: a field it does not list reaches no viewer") {
+    session s = full_board();
+    // The board as it would serialise with a new note field and a new
+    // setting that visibility has not been told about.
+    json canonical = to_json(s.b);
+    canonical["notes"]["n1"]["photo"] = "secret.jpg";
+    canonical["notes"]["n3"]["lat"] = 45.76;
+    canonical["deleted_notes"]["n4"]["photo"] = "secret.jpg";
+    canonical["themes"]["t1"]["owner_email"] = "x@example.org";
+    canonical["settings"]["facilitator_phone"] = "0600000000";
+    canonical["participants"]["p1"]["address"] = "12 rue des Lilas";
+    canonical["secret"] = true;
+    for (const std::string viewer : {"f1", "p1", "p2", ""}) {
+        INFO("viewer " << viewer);
+        const std::string seen = project(s.b, canonical, viewer).dump();
+        for (const char* leak : {"photo", "secret", "lat", "owner_email", "facilitator_phone",
+                                 "0600000000", "address", "Lilas"}) {
+            CHECK(seen.find(leak) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("visibility lists every field of today's board for facilitators, and participants see a subset") {
+    session s = full_board();
+    // A field added to the canonical state without its line in visibility
+    // fails here: facilitators would silently stop seeing it.
+    CHECK(facilitator_view(s.b) == to_json(s.b));
+    CHECK(project(s.b, "f1") == to_json(s.b));
+    std::vector<std::string> all;
+    key_paths(to_json(s.b), "", all);
+    for (const std::string viewer : {"p1", "p2", ""}) {
+        std::vector<std::string> seen;
+        key_paths(project(s.b, viewer), "", seen);
+        for (const auto& path : seen) {
+            INFO("viewer " << viewer << ": " << path);
+            CHECK(std::find(all.begin(), all.end(), path) != all.end());
+        }
+    }
+    CHECK(project(s.b, "p1")["deleted_notes"].empty());
+    CHECK(project(s.b, "p1")["deleted_themes"].empty());
+}
+
+TEST_CASE("hidden votes: during the vote participants see only their own dots; the end reveals them") {
+    session s;
+    s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
+                                 std::nullopt, std::nullopt, true});
+    s.note("p1", "n1", "Un jardin partagé");
+    s.to_phase(phase::reveal);
+    s.ok("f1", ops::theme_create{"t1", "Se retrouver", {0, 0}});
+    // Entering the vote resyncs participants: what they see changes as a whole.
+    auto voting = s.as("f1", ops::phase_set{phase::voting});
+    REQUIRE(voting.ok());
+    CHECK(voting->resync);
+    CHECK(votes_hidden(s.b));
+
+    auto p1_vote = s.as("p1", ops::vote_add{on_note("n1")});
+    REQUIRE(p1_vote.ok());
+    const stamped_op p1_event{s.b.seq, 0, "p1", ops::vote_add{on_note("n1")}};
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    s.ok("p2", ops::vote_add{{vote_target::kind_t::theme, "t1"}});
+    CHECK_FALSE(project_event(s.b, p1_event, *p1_vote, "p2").has_value());
+    CHECK_FALSE(sees_event(s.b, p1_event, *p1_vote, "p2"));
+    CHECK(project_event(s.b, p1_event, *p1_vote, "p1").has_value());
+    CHECK(project_event(s.b, p1_event, *p1_vote, "f1").has_value());
+
+    // Even in a session that names its authors, the counts wait.
+    const json for_p1 = project(s.b, "p1");
+    CHECK(for_p1["notes"]["n1"]["votes"] == json{{"p1", 1}});
+    CHECK(for_p1["notes"]["n1"]["vote_total"] == 1);
+    CHECK(for_p1["themes"]["t1"]["votes"] == json::object());
+    CHECK(for_p1["themes"]["t1"]["vote_total"] == 0);
+    CHECK(project(s.b, "")["notes"]["n1"]["vote_total"] == 0);
+    CHECK(project(s.b, "f1")["notes"]["n1"]["vote_total"] == 2);
+
+    auto ended = s.as("f1", ops::phase_set{phase::synthesis});
+    REQUIRE(ended.ok());
+    CHECK(ended->resync);
+    CHECK_FALSE(votes_hidden(s.b));
+    const json after = project(s.b, "p1");
+    CHECK(after["notes"]["n1"]["votes"] == json{{"p1", 1}, {"p2", 1}});
+    CHECK(after["notes"]["n1"]["vote_total"] == 2);
+    CHECK(after["themes"]["t1"]["vote_total"] == 1);
+}
+
+TEST_CASE("votes are shown live when the facilitator turns hiding off, even during the vote") {
+    session s;  // sessions older than the setting keep live counts
+    CHECK_FALSE(s.b.settings.hidden_votes);
+    s.note("p1", "n1", "Des bancs");
+    s.to_phase(phase::voting);
+    CHECK_FALSE(votes_hidden(s.b));
+    s.ok("p2", ops::vote_add{on_note("n1")});
+    CHECK(project(s.b, "p1")["notes"]["n1"]["vote_total"] == 1);
+    auto hide = s.as("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                             std::nullopt, std::nullopt, std::nullopt, true});
+    REQUIRE(hide.ok());
+    CHECK(hide->resync);
+    CHECK(project(s.b, "p1")["notes"]["n1"]["vote_total"] == 0);
+    s.refused("p1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                                      std::nullopt, std::nullopt, std::nullopt, false},
+              errc::facilitator_only);
 }

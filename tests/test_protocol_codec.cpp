@@ -39,9 +39,9 @@ std::vector<op> every_op() {
         ops::timer_stop{},
         ops::settings_set{"Atelier isolement",
                           "Comment lutter contre l'isolement des personnes âgées ?", 3u, false,
-                          280u, std::vector<profile>{profile::habitant, profile::elu}, "Europe/Paris"},
+                          280u, std::vector<profile>{profile::habitant, profile::elu}, "Europe/Paris", true},
         ops::settings_set{std::nullopt, std::nullopt, 0u, std::nullopt, std::nullopt, std::nullopt,
-                          std::nullopt},
+                          std::nullopt, std::nullopt},
         ops::participant_join{"p7", role::participant, "Josiane", profile::habitant},
         ops::participant_join{"f1", role::facilitator, "", std::nullopt},
         ops::participant_rename{"Jo", profile::association},
@@ -262,20 +262,27 @@ TEST_CASE("corrupt binary records are refused, never misread") {
     const stamped_op s{42, 1'764'000'000'000, "p7",
                        ops::settings_set{"Atelier", "Question ?", 3u, true, 280u,
                                          std::vector<profile>{profile::habitant, profile::elu},
-                                         "America/Cayenne"}};
+                                         "America/Cayenne", true}};
     const std::string bytes = encode_record(s);
     // Every truncation, and every single-byte change, is either refused or
     // decodes to a well-formed op (never a crash, never reading past the end).
-    // One truncation is a record of its own: the same op written before
-    // settings had a time zone, which older logs hold.
-    stamped_op older = s;
+    // Two truncations are records of their own: the same op written before
+    // settings had hidden votes, and before they had a time zone, which
+    // older logs hold.
+    stamped_op before_hidden = s;
+    std::get<ops::settings_set>(before_hidden.op).hidden_votes.reset();
+    const std::size_t before_hidden_size = encode_record(before_hidden).size() - 1;  // no marker
+    stamped_op older = before_hidden;
     std::get<ops::settings_set>(older.op).time_zone.reset();
-    const std::size_t older_size = encode_record(older).size() - 1;  // without the absent-marker
+    const std::size_t older_size = encode_record(older).size() - 2;  // without both markers
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto r = decode_record(std::string_view(bytes).substr(0, n));
         if (n == older_size) {
             REQUIRE(r.ok());
             CHECK(*r == older);
+        } else if (n == before_hidden_size) {
+            REQUIRE(r.ok());
+            CHECK(*r == before_hidden);
         } else {
             CHECK_FALSE(r.ok());
         }

@@ -123,6 +123,48 @@ TEST_CASE("private notes reach their author and the facilitator, not other parti
     (void)welcome1;
 }
 
+TEST_CASE("votes stay hidden from other participants until the vote ends, then everyone sees them") {
+    running_server srv;
+    const auto s = create_session(srv.port(), {{"title", "Gommettes"}, {"private_writing", false}});
+    ws_client facilitator(srv.port()), p1(srv.port()), p2(srv.port());
+    const json opened = facilitator.hello_facilitator(s.facilitator_token);
+    CHECK(opened["state"]["settings"]["hidden_votes"] == true);  // on unless asked otherwise
+    p1.hello_participant(s.join_code);
+    p2.hello_participant(s.join_code);
+    const json added = p1.op("n", note_add("Un jardin partagé"));
+    REQUIRE(added["type"] == "ack");
+    const std::string note = "n" + std::to_string(added["seq"].get<std::uint64_t>());
+    const json vote = {{"kind", "vote.add"}, {"note", note}};
+    REQUIRE(facilitator.op("v", {{"kind", "phase.set"}, {"phase", "voting"}})["type"] == "ack");
+    REQUIRE(p1.op("d1", vote)["type"] == "ack");
+    REQUIRE(p1.op("d2", vote)["type"] == "ack");
+    // p2's own dot is acknowledged after p1's were broadcast: had p2 been
+    // told of them, those events would have come first.
+    p2.send({{"type", "op"}, {"op_id", "d3"}, {"op", vote}});
+    std::vector<json> seen_by_p2;
+    const auto own = p2.until([&](const json& m) {
+        seen_by_p2.push_back(m);
+        return m["type"] == "ack";
+    });
+    REQUIRE(own.has_value());
+    for (const auto& m : seen_by_p2) {
+        const bool others_dot = m["type"] == "event" && m["op"]["kind"] == "vote.add" &&
+                                m["seq"] != (*own)["seq"];
+        CHECK_FALSE(others_dot);
+    }
+    ws_client late(srv.port());
+    const json during = late.hello_participant(s.join_code);
+    CHECK(during["state"]["notes"][note]["vote_total"] == 0);
+    CHECK(during["state"]["notes"][note]["votes"].empty());
+
+    REQUIRE(facilitator.op("end", {{"kind", "phase.set"}, {"phase", "synthesis"}})["type"] == "ack");
+    const auto revealed = p2.until(
+        [](const json& m) { return m["type"] == "event" && m["op"]["kind"] == "phase.set"; });
+    REQUIRE(revealed.has_value());
+    REQUIRE(revealed->contains("state"));
+    CHECK((*revealed)["state"]["notes"][note]["vote_total"] == 3);
+}
+
 TEST_CASE("participants cannot run facilitation ops") {
     running_server srv;
     const auto s = create_session(srv.port());

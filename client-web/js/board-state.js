@@ -142,7 +142,7 @@ const handlers = {
   'timer.start'(state, op, by, event) { state.timer = { started_time: event.time, seconds: op.seconds }; },
   'timer.stop'(state) { state.timer = null; },
   'settings.set'(state, op) {
-    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone']) {
+    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone', 'hidden_votes']) {
       if (key in op) state.settings[key] = op[key];
     }
   },
@@ -191,6 +191,10 @@ export function binContents(state) {
     ...Object.values(state.deleted_themes ?? {}).map((item) => ({ kind: 'theme', item })),
   ].sort((a, b) => b.item.deleted_seq - a.item.deleted_seq);
 }
+
+// During the vote of a session that hides votes, participants get only their
+// own dots and the board shows no counts until the vote ends.
+export const votesHidden = (state) => state.phase === 'voting' && state.settings.hidden_votes === true;
 
 export function presentCount(state) {
   return Object.values(state.participants).filter((p) => p.present && p.role === 'participant').length;

@@ -7,7 +7,7 @@
 import { loadLanguage, setupLanguageSwitch, t } from './i18n.js';
 import { Connection } from './connection.js';
 import { el, setText } from './dom.js';
-import { COLORS } from './board-state.js';
+import { COLORS, votesHidden } from './board-state.js';
 import { renderResults } from './results.js';
 import { VoteList, voteItems, dotsLeft } from './phone-vote.js';
 
@@ -245,7 +245,7 @@ function noteItem(n, canWrite) {
     return li;
   }
   li.append(n.text);
-  if (n.vote_total > 0) li.append(el('div', { className: 'meta' }, t('phone.votes_received', { n: n.vote_total })));
+  if (n.vote_total > 0 && !votesHidden(connection.state)) li.append(el('div', { className: 'meta' }, t('phone.votes_received', { n: n.vote_total })));
   if (canWrite) {
     const edit = el('button', { type: 'button', textContent: t('phone.edit') });
     edit.addEventListener('click', () => { editing = n.id; render(); });
@@ -264,6 +264,7 @@ function renderVote(state, me) {
   if (!voting) return;
   const left = dotsLeft(state, me, connection.pending);
   setText($('dots-left'), t('phone.dots_left', { n: left }));
+  $('votes-hidden').hidden = !votesHidden(state);
   votes ??= new VoteList($('vote-list'), (op) => connection.send(op));
   votes.update(voteItems(state, me, connection.pending), { left, locked: state.locked });
 }

@@ -93,6 +93,7 @@ createForm.addEventListener('submit', async (e) => {
     question: document.getElementById('question').value.trim(),
     vote_budget: Number(document.getElementById('vote-budget').value || 0),
     anonymous: document.getElementById('anonymous').checked,
+    hidden_votes: document.getElementById('hidden-votes').checked,
     private_writing: document.getElementById('private-writing').checked,
     profiles: profiles.length ? profiles : PROFILES,
   };

@@ -273,6 +273,9 @@ class applier {
         audience who;
         // Entering or leaving private writing changes which notes participants see.
         who.resync = (b_.phase == phase::writing) != (o.phase == phase::writing);
+        // Hidden votes are revealed when the vote ends (and hidden again if it restarts).
+        who.resync = who.resync || (b_.settings.hidden_votes &&
+                                    (b_.phase == phase::voting) != (o.phase == phase::voting));
         if (b_.phase != o.phase || b_.phases.empty()) {
             b_.phases.push_back({o.phase, s_.seq, s_.time});
         }
@@ -333,6 +336,11 @@ class applier {
         if (o.note_max_length) st.note_max_length = *o.note_max_length;
         if (o.profiles) st.profiles = *o.profiles;
         if (o.time_zone) st.time_zone = *o.time_zone;
+        if (o.hidden_votes) {
+            // During the vote, participants then see every dot, or only their own.
+            who.resync = who.resync || (b_.phase == phase::voting && st.hidden_votes != *o.hidden_votes);
+            st.hidden_votes = *o.hidden_votes;
+        }
         return who;
     }
 

@@ -64,7 +64,8 @@ json settings_json(const settings& s) {
             {"anonymous", s.anonymous},
             {"note_max_length", s.note_max_length},
             {"profiles", std::move(profiles)},
-            {"time_zone", s.time_zone}};
+            {"time_zone", s.time_zone},
+            {"hidden_votes", s.hidden_votes}};
 }
 
 json deleted_note_json(const deleted_note& d) {
@@ -171,6 +172,7 @@ board read_board(const json& j) {
         b.settings.profiles.push_back(*parsed);
     }
     b.settings.time_zone = s.value("time_zone", std::string());
+    b.settings.hidden_votes = s.value("hidden_votes", false);
     b.phase = enum_at<phase>(j, "phase", parse_phase);
     b.locked = j.at("locked").get<bool>();
     if (const json& t = j.at("timer"); !t.is_null()) {

@@ -353,8 +353,9 @@ void read(fields& f, origin, ops::settings_set& o) {
             f.fail(errc::out_of_range, "time_zone must be an IANA name such as Europe/Paris");
         }
     }
+    if (f.find("hidden_votes", false)) o.hidden_votes = f.flag("hidden_votes");
     if (!f.error() && !o.title && !o.question && !o.vote_budget && !o.anonymous &&
-        !o.note_max_length && !o.profiles && !o.time_zone) {
+        !o.note_max_length && !o.profiles && !o.time_zone && !o.hidden_votes) {
         f.fail(errc::missing_field, "at least one setting");
     }
 }
@@ -493,6 +494,7 @@ void write(json& j, const ops::settings_set& o) {
         j["profiles"] = std::move(list);
     }
     if (o.time_zone) j["time_zone"] = *o.time_zone;
+    if (o.hidden_votes) j["hidden_votes"] = *o.hidden_votes;
 }
 void write(json& j, const ops::participant_join& o) {
     j["participant"] = o.participant;

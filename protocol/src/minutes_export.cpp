@@ -56,14 +56,16 @@ class log_reader {
     result<std::vector<stamped_op>> finish(const json& state) {
         if (failed_) return *failed_;
         // Files written before the bin, action plans, scribe attendance and
-        // time zones existed have no such keys: what they have must still match.
+        // time zones and hidden votes existed have no such keys: what they
+        // have must still match.
         json expected = to_json(folded_);
         for (auto it = expected.begin(); it != expected.end();) {
             it = state.contains(it.key()) ? std::next(it) : expected.erase(it);
         }
-        if (expected.contains("settings") && state.at("settings").is_object() &&
-            !state.at("settings").contains("time_zone")) {
-            expected["settings"].erase("time_zone");
+        if (expected.contains("settings") && state.at("settings").is_object()) {
+            for (const char* later : {"time_zone", "hidden_votes"}) {
+                if (!state.at("settings").contains(later)) expected["settings"].erase(later);
+            }
         }
         if (expected.dump() != state.dump()) {
             return rejection{errc::wrong_type, "state does not match the log"};

@@ -223,6 +223,7 @@ void fields(IO& io, Op& o) {
             io(o.profiles);
         // Added after the first records were written: older ones end here.
         if (!io.at_end()) io(o.time_zone);
+        if (!io.at_end()) io(o.hidden_votes);
     } else if constexpr (std::is_same_v<T, ops::participant_join>) {
         io(o.participant), io(o.role), io(o.name), io(o.profile);
     } else if constexpr (std::is_same_v<T, ops::participant_rename>) {
@@ -311,7 +312,7 @@ public:
             ok_ = ok_ && detail::is_time_zone_name(*o.time_zone);
         }
         ok_ = ok_ && (o.title || o.question || o.vote_budget || o.anonymous || o.note_max_length ||
-                      o.profiles || o.time_zone);
+                      o.profiles || o.time_zone || o.hidden_votes);
     }
     void operator()(const ops::participant_join& o) { id(o.participant), line(o.name, max_name_chars, true); }
     void operator()(const ops::participant_rename& o) { line(o.name, max_name_chars, true); }

@@ -72,8 +72,10 @@ std::error_code registry::create(const session_options& options, created_session
 
     // The first ops of every session: its settings, then its opening phase.
     // The time zone is fixed now, so its minutes never change with the machine.
+    // Votes stay hidden until the vote ends unless the facilitator chose otherwise.
     session_options fixed = options;
     if (!fixed.settings.time_zone) fixed.settings.time_zone = app_.cfg.time_zone;
+    if (!fixed.settings.hidden_votes) fixed.settings.hidden_votes = true;
     protocol::board board;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())

@@ -11,6 +11,7 @@
 #include "http_util.hpp"
 #include "room.hpp"
 #include "ruche/protocol/minutes.hpp"
+#include "ruche/protocol/visibility.hpp"
 #include "time_zone.hpp"
 
 namespace ruche::server {
@@ -185,13 +186,13 @@ http_response state_at_seq(app& a, const http_request& request, const std::strin
     if (!final.settings.anonymous) {
         protocol::board at;
         if (a.sessions.load(session_id, at, seq)) return storage_error(request);
-        return json_ok(request, protocol::to_json(at));
+        return json_ok(request, protocol::facilitator_view(at));
     }
     std::vector<protocol::stamped_op> prefix;
     if (a.sessions.read_ops(session_id, prefix, seq)) return storage_error(request);
     const auto board = fold(protocol::anonymized_log(final, prefix, a.cfg.anonymity_threshold));
     if (!board) return storage_error(request);
-    return json_ok(request, protocol::to_json(*board));
+    return json_ok(request, protocol::facilitator_view(*board));
 }
 
 }  // namespace
@@ -213,7 +214,7 @@ http_response session_state_at(app& a, const http_request& request, const std::s
     const auto& log = session->log;
     const auto t = query_param(target, "time");
     // No point in time: the board as it is now.
-    if (!t) return json_ok(request, protocol::to_json(session->board));
+    if (!t) return json_ok(request, protocol::facilitator_view(session->board));
     auto time = parse_int<std::int64_t>(*t);
     if (!time) {
         return json_error(request, http::status::bad_request, "wrong_type",
@@ -231,7 +232,7 @@ http_response session_state_at(app& a, const http_request& request, const std::s
     }
     const auto board = fold(log, seq);
     if (!board) return storage_error(request);
-    return json_ok(request, protocol::to_json(*board));
+    return json_ok(request, protocol::facilitator_view(*board));
 }
 
 http_response session_timeline(app& a, const http_request& request, const std::string& session_id) {

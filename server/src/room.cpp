@@ -11,6 +11,7 @@
 #include "op_writer.hpp"
 #include "outbox.hpp"
 #include "secrets.hpp"
+#include "ruche/protocol/visibility.hpp"
 #include "ws_session.hpp"
 
 namespace ruche::server {
@@ -265,7 +266,7 @@ std::string room::welcome(const joiner& j) const {
     } else {
         // The facilitator sees everything, even before their own join is on the board.
         w["state"] =
-            j.facilitator ? protocol::to_json(board_) : protocol::project(board_, j.participant);
+            j.facilitator ? protocol::facilitator_view(board_) : protocol::project(board_, j.participant);
     }
     return w.dump();
 }

@@ -11,6 +11,7 @@
 #include "op_writer.hpp"
 #include "outbox.hpp"
 #include "room.hpp"
+#include "ruche/protocol/visibility.hpp"
 
 namespace ruche::server {
 
@@ -184,9 +185,7 @@ void room::broadcast(const past_event& e, outbox& out) {
             cached = m.participant == e.op.by ? &for_author : &for_others;
         }
         if (cached && *cached) {
-            if (!e.audience.only.empty() && !m.facilitator &&
-                std::find(e.audience.only.begin(), e.audience.only.end(), m.participant) ==
-                    e.audience.only.end()) {
+            if (!m.facilitator && !protocol::sees_event(board_, e.op, e.audience, m.participant)) {
                 continue;
             }
             out.add(conn, *cached);

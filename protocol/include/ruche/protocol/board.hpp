@@ -102,6 +102,10 @@ struct settings {
     // The session's time zone, fixed at creation so the minutes' times never
     // depend on the machine; "" for sessions created before it existed.
     std::string time_zone;
+    // During the vote, participants see only their own dots; everyone sees
+    // the counts once it ends. Off for sessions created before it existed
+    // (their logs have no such setting); new sessions turn it on.
+    bool hidden_votes = false;
     bool operator==(const settings&) const = default;
 };
 
@@ -191,7 +195,7 @@ ops::board_arrange arrangement(const board& b);
 // a tidied board. Then `apply` it.
 void assign_server_fields(const board& b, stamped_op& s);
 
-// The id and role of the person looking, for projections.
+// The id and role of the person looking (visibility.hpp builds their views).
 bool is_facilitator(const board& b, std::string_view viewer);
 bool can_see(const board& b, const note& n, std::string_view viewer);
 
@@ -199,17 +203,5 @@ bool can_see(const board& b, const note& n, std::string_view viewer);
 json to_json(const board& b);
 result<board> board_from_json(const json& j);
 std::string serialize(const board& b);
-
-// The state as `viewer` may see it: private notes of others removed and, in
-// anonymous sessions, other people's authorship and votes redacted.
-json project(const board& b, std::string_view viewer);
-
-// The event for `viewer`, or nullopt when they may not see it. `after` is the
-// board once the op is applied and `who` what `apply` returned for it.
-std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
-                                  std::string_view viewer);
-// The event as every facilitator sees it, whether or not their own join is on
-// the board yet.
-json facilitator_event(const board& after, const stamped_op& s, const audience& who);
 
 }  // namespace ruche::protocol

@@ -226,6 +226,7 @@ struct settings_set {
     std::optional<std::uint32_t> note_max_length;
     std::optional<std::vector<protocol::profile>> profiles;
     std::optional<std::string> time_zone;  // IANA name, e.g. "Europe/Paris"
+    std::optional<bool> hidden_votes;
     bool operator==(const settings_set&) const = default;
 };
 // Presence: emitted by the server when a connection says hello / goes away.
