@@ -287,13 +287,12 @@ json facilitator_view(const board& b) {
 
 bool sees_event(const board& after, const stamped_op& s, const audience& who,
                 std::string_view viewer) {
-    if (is_facilitator(after, viewer)) return true;
-    if (!who.only.empty() && std::find(who.only.begin(), who.only.end(), viewer) == who.only.end()) {
-        return false;
-    }
+    const bool not_an_author =
+        !who.only.empty() && std::find(who.only.begin(), who.only.end(), viewer) == who.only.end();
     // A dot placed while votes are hidden is its voter's business until the end.
-    if (is_vote(s) && votes_hidden(after) && s.by != viewer) return false;
-    return true;
+    const bool others_dot = is_vote(s) && votes_hidden(after) && s.by != viewer;
+    // The role is looked up only for a restricted event: this runs per recipient.
+    return !(not_an_author || others_dot) || is_facilitator(after, viewer);
 }
 
 std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
