@@ -128,7 +128,8 @@ export function createFocus({ overlay, heading, count, body, pageLabel, buttons,
   }
 
   function draw() {
-    const groups = state ? groupsOf(state) : [];
+    // On the board itself (at every op) there is nothing to group.
+    const groups = mode && state ? groupsOf(state) : [];
     const group = groups.find((g) => g.id === groupId);
     // A theme deleted meanwhile: back to the overview.
     if (mode === 'theme' && !group) mode = 'overview';
@@ -206,7 +207,7 @@ export function createFocus({ overlay, heading, count, body, pageLabel, buttons,
     // Called at every render of the board.
     update(next) {
       state = next;
-      const empty = groupsOf(state).length === 0;
+      const empty = Object.keys(state.themes).length === 0 && Object.keys(state.notes).length === 0;
       for (const b of [buttons.enterPrev, buttons.enterNext, buttons.enterOverview]) b.hidden = empty;
       draw();
     },

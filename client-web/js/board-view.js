@@ -1,38 +1,102 @@
 // Drawing a board state into a "world" element: themes as named areas with
 // their notes, free notes where they were put, vote counts. Used read-only by
-// the replay; the live board adds its controls on top.
+// the replay; the live board adds its controls on top (its listeners are on
+// the world element, so drawn elements carry none).
+//
+// The world is kept, not rebuilt: one element per note id and per theme id,
+// and each render writes only what differs from what that element shows. An
+// op on a board of 300 notes then costs the few elements it changed.
 
-import { t } from './i18n.js';
+import { t, currentLanguage } from './i18n.js';
 import { el } from './dom.js';
-import { actionsOf } from './board-state.js';
 
+const byCreation = (a, b) => a.created_seq - b.created_seq;
 
-function votesBadge(count) {
-  const badge = el('span', { className: 'votes', textContent: `● ${count}` });
+function setVotes(badge, count) {
+  badge.textContent = `● ${count}`;
   badge.setAttribute('aria-label', t('board.votes', { n: count }));
-  return badge;
 }
 
-// hidden: draw private notes without their text (the projector during private writing).
-export function noteView(n, { hidden = false, extra = null } = {}) {
-  const node = el('article', { className: `note board-note ${n.color}${hidden ? ' private' : ''}` });
+// Puts `child` in `parent` before `next` (the end when null) when `wanted`,
+// takes it out when not; a child already there stays put (and keeps focus).
+function keep(parent, child, wanted, next = null) {
+  if (!wanted) child.remove();
+  else if (child.parentNode !== parent) parent.insertBefore(child, next?.parentNode === parent ? next : null);
+}
+
+// Makes `container`'s children exactly `nodes`, in order, moving as few as
+// possible: what does not belong goes first, so that a removal moves nothing.
+function arrange(container, nodes) {
+  let same = container.childElementCount === nodes.length;
+  for (let i = 0, child = container.firstElementChild; same && i < nodes.length; i += 1, child = child.nextElementSibling) {
+    same = child === nodes[i];
+  }
+  if (same) return;  // the usual case
+  const wanted = new Set(nodes);
+  for (const child of [...container.children]) if (!wanted.has(child)) child.remove();
+  let cursor = container.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else container.insertBefore(node, cursor);
+  }
+}
+
+// What a note element shows, kept to compare with the next render.
+function noteLook(n, free, hidden, menu) {
+  return {
+    color: n.color, hidden, text: n.text, free, x: n.x, y: n.y,
+    votes: n.vote_total, authors: n.merged.length + 1, menu,
+  };
+}
+
+const sameLook = (a, b) => Object.keys(a).every((key) => a[key] === b[key]);
+
+function createNote(n, menuButton) {
+  const node = el('article');
   node.dataset.note = n.id;
-  if (!n.theme) {
-    node.style.left = `${n.x}px`;
-    node.style.top = `${n.y}px`;
+  if (menuButton) node.tabIndex = 0;
+  const parts = {
+    node, look: {}, content: el('span'), badges: el('div', { className: 'badges' }),
+    votes: el('span', { className: 'votes' }), authors: el('span'), menu: menuButton?.() ?? null,
+  };
+  node.append(parts.content, parts.badges);
+  return parts;
+}
+
+// hidden: a private note without its text (the projector during private writing).
+function drawNote(parts, look) {
+  const { node, look: was } = parts;
+  if (sameLook(look, was)) return;
+  if (look.color !== was.color || look.hidden !== was.hidden) {
+    node.className = `note board-note ${look.color}${look.hidden ? ' private' : ''}`;
   }
-  if (hidden) {
-    node.setAttribute('aria-label', t('board.private_note'));
-    node.append(el('span', { className: 'visually-hidden', textContent: t('board.private_note') }));
-  } else {
-    node.append(el('span', { className: 'note-text', textContent: n.text }));
+  // In a theme a note takes its place in the theme's flow.
+  if (look.free && (!was.free || look.x !== was.x || look.y !== was.y)) {
+    node.style.left = `${look.x}px`;
+    node.style.top = `${look.y}px`;
+  } else if (!look.free && was.free) {
+    node.style.left = '';
+    node.style.top = '';
   }
-  const badges = el('div', { className: 'badges' });
-  if (n.vote_total > 0) badges.append(votesBadge(n.vote_total));
-  if (n.merged.length > 0) badges.append(el('span', { textContent: t('board.written_by', { n: n.merged.length + 1 }) }));
-  if (extra) badges.append(extra);
-  node.append(badges);
-  return node;
+  if (look.hidden !== was.hidden || (!look.hidden && look.text !== was.text)) {
+    if (look.hidden) {
+      node.setAttribute('aria-label', t('board.private_note'));
+      parts.content.className = 'visually-hidden';
+      parts.content.textContent = t('board.private_note');
+    } else {
+      node.removeAttribute('aria-label');
+      parts.content.className = 'note-text';
+      parts.content.textContent = look.text;
+    }
+  }
+  if (look.votes !== was.votes && look.votes > 0) setVotes(parts.votes, look.votes);
+  if (look.authors !== was.authors && look.authors > 1) parts.authors.textContent = t('board.written_by', { n: look.authors });
+  // The badges in their order (dots, authors, menu): the menu button is never
+  // moved, so it keeps the focus.
+  if (parts.menu) keep(parts.badges, parts.menu, look.menu);
+  keep(parts.badges, parts.authors, look.authors > 1, parts.menu);
+  keep(parts.badges, parts.votes, look.votes > 0, parts.authors.parentNode ? parts.authors : parts.menu);
+  parts.look = look;
 }
 
 // The action plan as the room reads it: what, then who and when if given.
@@ -46,27 +110,83 @@ function actionList(plan) {
   return list;
 }
 
-// makeNote(n) builds each note's element; onThemeHeading(h3, theme) may decorate headings.
-export function renderWorld(world, state, { makeNote, onThemeHeading } = {}) {
-  const build = makeNote ?? ((n) => noteView(n));
-  const themes = Object.values(state.themes).sort((a, b) => a.created_seq - b.created_seq);
-  const notes = Object.values(state.notes).sort((a, b) => a.created_seq - b.created_seq);
-  const children = [];
-  for (const th of themes) {
-    const box = el('section', { className: 'theme-box' });
-    box.dataset.theme = th.id;
-    box.style.left = `${th.x}px`;
-    box.style.top = `${th.y}px`;
-    const heading = el('h3', {}, el('span', { textContent: th.title }));
-    if (th.vote_total > 0) heading.append(votesBadge(th.vote_total));
-    onThemeHeading?.(heading, th);
-    box.append(heading, el('div', { className: 'theme-notes' },
-      ...notes.filter((n) => n.theme === th.id).map(build)));
-    if (th.synthesis) box.append(el('p', { className: 'synthesis', textContent: th.synthesis }));
-    const plan = actionsOf(state, th.id);
-    if (plan.length) box.append(actionList(plan));
-    children.push(box);
+function createTheme(th) {
+  const node = el('section', { className: 'theme-box' });
+  node.dataset.theme = th.id;
+  const parts = {
+    node, look: {}, title: el('span'), heading: null, votes: el('span', { className: 'votes' }),
+    notes: el('div', { className: 'theme-notes' }), synthesis: el('p', { className: 'synthesis' }), plan: null,
+  };
+  parts.heading = el('h3', {}, parts.title);
+  node.append(parts.heading, parts.notes);
+  return parts;
+}
+
+function drawTheme(parts, th, plan) {
+  const { node, look: was } = parts;
+  const look = { x: th.x, y: th.y, title: th.title, votes: th.vote_total, synthesis: th.synthesis, plan: JSON.stringify(plan) };
+  if (look.x !== was.x || look.y !== was.y) {
+    node.style.left = `${look.x}px`;
+    node.style.top = `${look.y}px`;
   }
-  for (const n of notes.filter((x) => !x.theme || !state.themes[x.theme])) children.push(build(n));
-  world.replaceChildren(...children);
+  if (look.title !== was.title) parts.title.textContent = look.title;
+  if (look.votes !== was.votes && look.votes > 0) setVotes(parts.votes, look.votes);
+  keep(parts.heading, parts.votes, look.votes > 0);
+  if (look.synthesis !== was.synthesis) parts.synthesis.textContent = look.synthesis;
+  keep(node, parts.synthesis, Boolean(look.synthesis), parts.plan);
+  if (look.plan !== was.plan) {
+    parts.plan?.remove();
+    parts.plan = plan.length ? actionList(plan) : null;
+    if (parts.plan) node.append(parts.plan);
+  }
+  parts.look = look;
+}
+
+// menuButton: builds a note's "⋯" button (the live board); without it notes
+// are read-only (the replay) and not focusable.
+export function createWorldView(world, { menuButton = null } = {}) {
+  let notes = new Map();
+  let themes = new Map();
+  let language = null;
+
+  // Forgets every element: the next render builds the whole world again.
+  function reset() {
+    notes = new Map();
+    themes = new Map();
+    world.replaceChildren();
+  }
+
+  // hidden: notes drawn without their text; menu: whether notes show their "⋯".
+  function render(state, { hidden = false, menu = true } = {}) {
+    // The labels are in the page's language: a switch draws everything again.
+    if (language !== currentLanguage()) reset();
+    language = currentLanguage();
+    const themeList = Object.values(state.themes).sort(byCreation);
+    const inTheme = new Map(themeList.map((th) => [th.id, []]));
+    const plans = new Map(themeList.map((th) => [th.id, []]));
+    const loose = [];
+    for (const n of Object.values(state.notes).sort(byCreation)) (inTheme.get(n.theme) ?? loose).push(n);
+    for (const a of Object.values(state.actions ?? {}).sort(byCreation)) plans.get(a.theme)?.push(a);
+
+    const drawn = new Map();
+    const noteNode = (n, free) => {
+      const parts = notes.get(n.id) ?? createNote(n, menuButton);
+      drawNote(parts, noteLook(n, free, hidden, Boolean(menuButton) && menu));
+      drawn.set(n.id, parts);
+      return parts.node;
+    };
+    const drawnThemes = new Map();
+    const top = themeList.map((th) => {
+      const parts = themes.get(th.id) ?? createTheme(th);
+      drawTheme(parts, th, plans.get(th.id));
+      arrange(parts.notes, inTheme.get(th.id).map((n) => noteNode(n, false)));
+      drawnThemes.set(th.id, parts);
+      return parts.node;
+    });
+    arrange(world, [...top, ...loose.map((n) => noteNode(n, true))]);
+    notes = drawn;
+    themes = drawnThemes;
+  }
+
+  return { render, reset };
 }

@@ -2,11 +2,12 @@
 // session. Notes move by dragging, by the keyboard (arrows) or through the
 // "Déplacer vers…" menu, so nothing needs a pointer (WCAG 2.5.7).
 
-import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage } from './i18n.js';
+import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
 import { PHASES, COLORS, presentCount } from './board-state.js';
 import { rememberSession, forgetSession, boardStorageKey } from './recent.js';
-import { noteView, renderWorld } from './board-view.js';
+import { createWorldView } from './board-view.js';
+import { createPanZoom, followDrag } from './pan-zoom.js';
 import { el, replaceKeepingEdits } from './dom.js';
 import { createUndo, renderBin } from './board-bin.js';
 import { actionPlan } from './board-plan.js';
@@ -17,7 +18,9 @@ import { createFocus } from './board-focus.js';
 
 const $ = (id) => document.getElementById(id);
 const token = location.hash.slice(1);
-const view = { x: 40, y: 40, zoom: 1 };
+// ?render=full draws the whole board again at every render: the baseline of
+// the browser benchmark (benchmarks/browser).
+const fullRender = new URLSearchParams(location.search).get('render') === 'full';
 let connection = null;
 let peek = false;
 let dragging = false;
@@ -51,14 +54,12 @@ const textsHidden = (state) => state.phase === 'writing' && !peek;
 
 // ---------------------------------------------------------------- layout
 
-function applyView() {
-  $('world').style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`;
-}
-
-function toWorld(clientX, clientY) {
-  const box = $('viewport').getBoundingClientRect();
-  return { x: (clientX - box.left - view.x) / view.zoom, y: (clientY - box.top - view.y) / view.zoom };
-}
+// Dragging the background pans; notes, themes and panels have drags of their own.
+const panZoom = createPanZoom({
+  viewport: $('viewport'), world: $('world'), view: { x: 40, y: 40, zoom: 1 },
+  ignore: '.board-note, .theme-box, .join-panel, .zoom, .focus, button',
+});
+const view = panZoom.view;
 
 // Zooms so that every note and theme shows whole. Sizes are measured, not
 // assumed: a note's height depends on its text. Keeps clear of the zoom
@@ -84,24 +85,32 @@ function fitAll() {
   // shown whole (the focus mode is there to read it).
   const zoomFor = (a) => Math.min(1.4, Math.max(0.02, Math.min((a.right - a.left) / (maxX - minX), (a.bottom - a.top) / (maxY - minY))));
   const best = areas.reduce((a, b) => (zoomFor(b) > zoomFor(a) ? b : a));
-  view.zoom = zoomFor(best);
-  view.x = best.left - box.left - minX * view.zoom;
-  view.y = best.top - box.top - minY * view.zoom;
-  applyView();
-}
-
-function zoomBy(factor) {
-  const box = $('viewport').getBoundingClientRect();
-  const cx = box.width / 2;
-  const cy = box.height / 2;
-  const next = Math.min(2.5, Math.max(0.15, view.zoom * factor));
-  view.x = cx - ((cx - view.x) * next) / view.zoom;
-  view.y = cy - ((cy - view.y) * next) / view.zoom;
-  view.zoom = next;
-  applyView();
+  const zoom = zoomFor(best);
+  panZoom.set({ zoom, x: best.left - box.left - minX * zoom, y: best.top - box.top - minY * zoom });
 }
 
 // ---------------------------------------------------------------- rendering
+
+// Each note's "⋯"; its clicks, like the notes' drags and keys, are heard on
+// the world element (see "moving notes").
+function menuButton() {
+  const button = el('button', { type: 'button', className: 'note-menu-button', textContent: '⋯' });
+  button.setAttribute('aria-label', t('board.note_actions'));
+  return button;
+}
+
+const worldView = createWorldView($('world'), { menuButton });
+
+// The controls' lists are drawn again only when what they show changed: on a
+// big board, every op would otherwise cost milliseconds for nothing (always,
+// with ?render=full).
+const drawnFrom = new Map();
+function changed(part, inputs) {
+  const key = JSON.stringify([currentLanguage(), inputs]);
+  if (drawnFrom.get(part) === key && !fullRender) return false;
+  drawnFrom.set(part, key);
+  return true;
+}
 
 function render() {
   const state = connection?.state;
@@ -125,13 +134,17 @@ function render() {
   $('peek-warning').hidden = !peek;
 
   renderJoinPanel(state);
-  renderWorld($('world'), state, {
-    makeNote: (n) => noteElement(state, n),
-    onThemeHeading: (heading, th) => makeThemeDraggable(heading, th.id),
-  });
+  if (fullRender) worldView.reset();
+  // The menu shows a note's text: none for a private note on the projector.
+  const hidden = textsHidden(state);
+  worldView.render(state, { hidden, menu: !(hidden && projecting()) });
   renderControls(state);
-  renderBin({ summary: $('bin-summary'), list: $('bin-list'), empty: $('bin-empty'), closedHint: $('bin-closed') }, state, send);
-  renderAttendance($('attendance'), $('attendance-total'), state);
+  if (changed('bin', [state.phase, state.deleted_notes, state.deleted_themes])) {
+    renderBin({ summary: $('bin-summary'), list: $('bin-list'), empty: $('bin-empty'), closedHint: $('bin-closed') }, state, send);
+  }
+  if (changed('attendance', [state.settings.profiles, state.scribe_attendance])) {
+    renderAttendance($('attendance'), $('attendance-total'), state);
+  }
   renderTimer();
   focus.update(state);
 
@@ -140,7 +153,7 @@ function render() {
 
 function renderJoinPanel(state) {
   join.update(state, connection);
-  if (connection.joinCode) {
+  if (connection.joinCode && changed('join', [connection.joinCode, connection.joinUrl, connection.sessionId])) {
     $('join-code').textContent = connection.joinCode;
     // Line breaks only after a slash, never inside the code.
     const parts = connection.joinUrl.split(/(?<=\/)/);
@@ -154,20 +167,24 @@ function renderJoinPanel(state) {
   $('private-count').textContent = t('board.private_count', { n: count });
 }
 
-// The menu shows a note's text: none for a private note on the projector.
-function noteElement(state, n) {
-  const hidden = textsHidden(state);
-  const menu = el('button', { type: 'button', className: 'note-menu-button', textContent: '⋯' });
-  menu.setAttribute('aria-label', t('board.note_actions'));
-  menu.addEventListener('click', () => openMenu(n.id));
-  const node = noteView(n, { hidden, extra: hidden && projecting() ? null : menu });
-  node.tabIndex = 0;
-  node.addEventListener('keydown', (e) => onNoteKey(e, n.id));
-  makeDraggable(node, n.id);
-  return node;
+function renderControls(state) {
+  if (changed('phases', state.phase)) renderPhases(state);
+  if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
+  const profiles = $('proxy-profile');
+  if (profiles.options.length !== state.settings.profiles.length + 1) {
+    profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
+      ...state.settings.profiles.map((p) => el('option', { value: p, textContent: t(`profile.${p}`) })));
+  }
+  // Synthesis and action plan: from the synthesis phase on (also once closed:
+  // they are often finished after the meeting).
+  const showSynthesis = state.phase === 'synthesis' || state.phase === 'closed';
+  const themes = Object.values(state.themes).sort((a, b) => a.created_seq - b.created_seq);
+  if (!changed('themes', [state.phase, themes.map((th) => [th.id, th.title, th.synthesis]), state.actions])) return;
+  // Not drawn while someone composes an accent there: drawn at the next render.
+  if (!replaceKeepingEdits($('theme-list'), themes.map((th) => themeControls(state, th, showSynthesis)))) drawnFrom.delete('themes');
 }
 
-function renderControls(state) {
+function renderPhases(state) {
   replaceKeepingEdits($('phases'), PHASES.map((p, i) => {
     const b = el('button', { type: 'button', textContent: `${i + 1}. ${t(`phase.${p}`)}` });
     b.dataset.key = p;
@@ -179,18 +196,6 @@ function renderControls(state) {
     });
     return b;
   }));
-  if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
-  const profiles = $('proxy-profile');
-  if (profiles.options.length !== state.settings.profiles.length + 1) {
-    profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
-      ...state.settings.profiles.map((p) => el('option', { value: p, textContent: t(`profile.${p}`) })));
-  }
-  // Synthesis and action plan: from the synthesis phase on (also once closed:
-  // they are often finished after the meeting).
-  const showSynthesis = state.phase === 'synthesis' || state.phase === 'closed';
-  replaceKeepingEdits($('theme-list'), Object.values(state.themes)
-    .sort((a, b) => a.created_seq - b.created_seq)
-    .map((th) => themeControls(state, th, showSynthesis)));
 }
 
 function themeControls(state, th, showSynthesis) {
@@ -242,39 +247,46 @@ function renderTimer() {
 
 // ---------------------------------------------------------------- moving notes
 
-function makeDraggable(node, noteId) {
-  node.addEventListener('pointerdown', (e) => {
-    if (e.button !== 0 || e.target.closest('button')) return;
-    e.stopPropagation();
-    const start = { x: e.clientX, y: e.clientY };
-    let moved = false;
-    node.setPointerCapture(e.pointerId);
-    const move = (ev) => {
-      const dx = ev.clientX - start.x;
-      const dy = ev.clientY - start.y;
-      if (!moved && Math.hypot(dx, dy) < 6) return;
-      moved = true;
+// One set of listeners for every note and theme heading of the world.
+$('world').addEventListener('pointerdown', (e) => {
+  if (e.button !== 0) return;
+  const note = e.target.closest('.board-note');
+  const heading = e.target.closest('.theme-box > h3');
+  if (note && !e.target.closest('button')) dragNote(note, e);
+  else if (!note && heading) dragTheme(heading, e);
+  else return;
+  e.stopPropagation();
+});
+$('world').addEventListener('keydown', (e) => {
+  const note = e.target.closest('.board-note');
+  if (note) onNoteKey(e, note.dataset.note);
+});
+$('world').addEventListener('click', (e) => {
+  const button = e.target.closest('.note-menu-button');
+  if (button) openMenu(button.closest('.board-note').dataset.note);
+});
+
+function dragNote(node, e) {
+  followDrag(node, e, {
+    slop: 6,
+    onMove: (at) => {
       dragging = true;
       node.classList.add('dragging');
-      node.style.transform = `translate(${dx / view.zoom}px, ${dy / view.zoom}px)`;
-      highlightTheme(themeAt(ev.clientX, ev.clientY, node));
-    };
-    const up = (ev) => {
-      node.removeEventListener('pointermove', move);
-      node.removeEventListener('pointerup', up);
-      node.removeEventListener('pointercancel', up);
+      node.style.transform = `translate(${at.dx / view.zoom}px, ${at.dy / view.zoom}px)`;
+      highlightTheme(themeAt(at.x, at.y, node));
+    },
+    onEnd: (moved, at) => {
       highlightTheme(null);
       dragging = false;
       if (!moved) return;
-      const theme = themeAt(ev.clientX, ev.clientY, node);
+      const theme = themeAt(at.x, at.y, node);
       const box = node.getBoundingClientRect();
-      const at = toWorld(box.left, box.top);
-      dropNote(noteId, theme, at);
+      // Back in its place until the server's event moves it.
+      node.classList.remove('dragging');
+      node.style.transform = '';
+      dropNote(node.dataset.note, theme, panZoom.toWorld(box.left, box.top));
       render();
-    };
-    node.addEventListener('pointermove', move);
-    node.addEventListener('pointerup', up);
-    node.addEventListener('pointercancel', up);
+    },
   });
 }
 
@@ -334,38 +346,23 @@ function freeCellNear(noteId, at) {
   return { x: Math.round(at.x), y: Math.round(at.y) };
 }
 
-function makeThemeDraggable(handle, themeId) {
-  handle.addEventListener('pointerdown', (e) => {
-    if (e.button !== 0) return;
-    e.stopPropagation();
-    const box = handle.parentElement;
-    const start = { x: e.clientX, y: e.clientY };
-    handle.setPointerCapture(e.pointerId);
-    let moved = false;
-    const move = (ev) => {
-      const dx = ev.clientX - start.x;
-      const dy = ev.clientY - start.y;
-      if (!moved && Math.hypot(dx, dy) < 6) return;
-      moved = true;
+function dragTheme(handle, e) {
+  const box = handle.parentElement;
+  followDrag(handle, e, {
+    slop: 6,
+    onMove: (at) => {
       dragging = true;
-      box.style.transform = `translate(${dx / view.zoom}px, ${dy / view.zoom}px)`;
-    };
-    const up = (ev) => {
-      handle.removeEventListener('pointermove', move);
-      handle.removeEventListener('pointerup', up);
+      box.style.transform = `translate(${at.dx / view.zoom}px, ${at.dy / view.zoom}px)`;
+    },
+    onEnd: (moved, at) => {
       dragging = false;
-      if (moved) {
-        const th = connection.state.themes[themeId];
-        send({
-          kind: 'theme.move', theme: themeId,
-          x: Math.round(th.x + (ev.clientX - start.x) / view.zoom),
-          y: Math.round(th.y + (ev.clientY - start.y) / view.zoom),
-        });
+      box.style.transform = '';
+      const th = connection.state.themes[box.dataset.theme];
+      if (moved && th) {
+        send({ kind: 'theme.move', theme: th.id, x: Math.round(th.x + at.dx / view.zoom), y: Math.round(th.y + at.dy / view.zoom) });
       }
       render();
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', up);
+    },
   });
 }
 
@@ -541,30 +538,9 @@ $('copy-link').addEventListener('click', async () => {
   $('board-link').select();
   try { await navigator.clipboard.writeText($('board-link').value); } catch { document.execCommand?.('copy'); }
 });
-$('zoom-in').addEventListener('click', () => zoomBy(1.25));
-$('zoom-out').addEventListener('click', () => zoomBy(0.8));
+$('zoom-in').addEventListener('click', () => panZoom.zoomBy(1.25));
+$('zoom-out').addEventListener('click', () => panZoom.zoomBy(0.8));
 $('zoom-fit').addEventListener('click', fitAll);
-
-// Panning: drag the background.
-$('viewport').addEventListener('pointerdown', (e) => {
-  if (e.button !== 0 || e.target.closest('.board-note, .theme-box, .join-panel, .zoom, .focus, button')) return;
-  const start = { x: e.clientX - view.x, y: e.clientY - view.y };
-  $('viewport').classList.add('panning');
-  $('viewport').setPointerCapture(e.pointerId);
-  const move = (ev) => { view.x = ev.clientX - start.x; view.y = ev.clientY - start.y; applyView(); };
-  const up = () => {
-    $('viewport').classList.remove('panning');
-    $('viewport').removeEventListener('pointermove', move);
-    $('viewport').removeEventListener('pointerup', up);
-  };
-  $('viewport').addEventListener('pointermove', move);
-  $('viewport').addEventListener('pointerup', up);
-});
-$('viewport').addEventListener('wheel', (e) => {
-  if (!e.ctrlKey) return;
-  e.preventDefault();
-  zoomBy(e.deltaY < 0 ? 1.1 : 0.9);
-}, { passive: false });
 
 // The session is gone (deleted here or by a co-host): nothing of it stays on
 // this computer, and the board says so instead of showing stale notes.
@@ -580,7 +556,6 @@ function showDeleted() {
 
 await loadLanguage();
 setupLanguageSwitch($('lang-switch'), render);
-applyView();
 if (!token) {
   $('fatal').hidden = false;
   $('fatal').textContent = t('board.no_token');

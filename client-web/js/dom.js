@@ -16,10 +16,11 @@ document.addEventListener('compositionend', () => { composing = false; }, true);
 // it was drawn with (its defaultValue) keeps what the person typed, and the
 // focused control gets the focus back (with the caret where it was). Build
 // fields with defaultValue, not value, for this to see what was typed.
+// Returns false when it did not replace them (see below).
 export function replaceKeepingEdits(container, children) {
   // Replacing a field in the middle of an accent typed with a dead key (or
   // any input method) would lose it: that render waits for the next one.
-  if (composing && container.contains(document.activeElement)) return;
+  if (composing && container.contains(document.activeElement)) return false;
   const typed = new Map();
   for (const field of container.querySelectorAll('[data-key]')) {
     if ('defaultValue' in field && field.value !== field.defaultValue) typed.set(field.dataset.key, field.value);
@@ -39,6 +40,7 @@ export function replaceKeepingEdits(container, children) {
       if (caret) again.setSelectionRange(caret.start, caret.end, caret.direction);
     }
   }
+  return true;
 }
 
 // Only text fields have a caret (number inputs throw on selectionStart).

@@ -26,11 +26,21 @@ export function currentLanguage() {
   return lang;
 }
 
+// Making an Intl formatter costs far more than using one (a millisecond on
+// a slow phone, for every count on the board): one of each per language.
+const formatters = new Map();
+function formattersOf(language) {
+  if (!formatters.has(language)) {
+    formatters.set(language, { plural: new Intl.PluralRules(language), number: new Intl.NumberFormat(language) });
+  }
+  return formatters.get(language);
+}
+
 // t('notes.count', { n: 3 }) → "3 notes"; keys with .one/.other pick a plural.
 export function t(key, params = {}) {
   let text = catalog[key];
   if (text === undefined && 'n' in params) {
-    const rule = new Intl.PluralRules(lang).select(params.n);
+    const rule = formattersOf(lang).plural.select(params.n);
     text = catalog[`${key}.${rule}`] ?? catalog[`${key}.other`];
   }
   if (text === undefined) return key;
@@ -39,7 +49,7 @@ export function t(key, params = {}) {
 }
 
 function formatValue(value) {
-  return typeof value === 'number' ? new Intl.NumberFormat(lang).format(value) : String(value);
+  return typeof value === 'number' ? formattersOf(lang).number.format(value) : String(value);
 }
 
 export function formatDateTime(ms) {

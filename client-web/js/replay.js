@@ -4,19 +4,20 @@
 // downloaded from here too.
 
 import { loadLanguage, setupLanguageSwitch, t, formatDuration } from './i18n.js';
-import { renderWorld } from './board-view.js';
+import { createWorldView } from './board-view.js';
+import { createPanZoom } from './pan-zoom.js';
 import { presentCount } from './board-state.js';
 import { downloadWithToken } from './download.js';
 
 const $ = (id) => document.getElementById(id);
 const [sessionId, token] = location.hash.slice(1).split(':');
 const auth = { Authorization: `Bearer ${token}` };
-const view = { x: 40, y: 40, zoom: 0.7 };
 let timeline = null;
 let shownSeq = 0;
 let wantedSeq = 0;
 let loading = false;
 let playing = null;  // { startedAt, fromTime, speed }
+const worldView = createWorldView($('world'));
 
 async function api(path) {
   const response = await fetch(`/api/sessions/${sessionId}/${path}`, { headers: auth });
@@ -62,7 +63,7 @@ function draw(state) {
   $('question').textContent = state.settings.question;
   $('phase-label').textContent = t(`phase.${state.phase}`);
   $('people').textContent = t('board.people', { n: presentCount(state) });
-  renderWorld($('world'), state);
+  worldView.render(state);
 }
 
 function renderMarkers() {
@@ -113,31 +114,16 @@ async function download(format) {
   }
 }
 
-function applyView() {
-  $('world').style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`;
-}
-
 $('play').addEventListener('click', () => (playing ? pause() : play()));
 $('speed').addEventListener('change', () => { if (playing) play(); });
 $('slider').addEventListener('input', () => { pause(); show(Number($('slider').value)); });
 for (const button of document.querySelectorAll('[data-format]')) {
   button.addEventListener('click', () => download(button.dataset.format));
 }
-$('viewport').addEventListener('pointerdown', (e) => {
-  const start = { x: e.clientX - view.x, y: e.clientY - view.y };
-  $('viewport').setPointerCapture(e.pointerId);
-  const move = (ev) => { view.x = ev.clientX - start.x; view.y = ev.clientY - start.y; applyView(); };
-  const up = () => {
-    $('viewport').removeEventListener('pointermove', move);
-    $('viewport').removeEventListener('pointerup', up);
-  };
-  $('viewport').addEventListener('pointermove', move);
-  $('viewport').addEventListener('pointerup', up);
-});
+createPanZoom({ viewport: $('viewport'), world: $('world'), view: { x: 40, y: 40, zoom: 0.7 } });
 
 await loadLanguage();
 $('minutes-lang').value = document.documentElement.lang;
-applyView();
 $('back-to-board').href = `/tableau#${token}`;
 if (!sessionId || !token) {
   $('fatal').hidden = false;

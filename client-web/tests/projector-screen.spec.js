@@ -8,32 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSessionByApi, openBoard, boardNotes, setPhase } from './helpers.js';
 import { openWire, noteIds } from './wire.js';
+import { THEMES, ideaText } from './ideas.js';
 
 // The contexts below set their own screen sizes: once, from the projector project.
 test.skip(({ isMobile }) => isMobile, 'projector screens only');
 
 const screensDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screens');
 
-const IDEAS = [
-  'Un café des aidants le samedi matin',
-  'Des visites de convivialité à domicile, avec des bénévoles formés',
-  'Un minibus pour aller au marché',
-  'Un annuaire des activités du quartier',
-  'Appeler chaque semaine les personnes seules',
-  'Des bancs le long de l’avenue pour se reposer',
-  'Un atelier numérique à la médiathèque',
-  'Repas partagés entre voisins une fois par mois',
-  'Un jardin partagé au pied des immeubles',
-  'Accompagner aux rendez-vous médicaux',
-];
-const THEMES = ['Rendre visite', 'Se déplacer', 'Se retrouver', 'S’informer', 'Le numérique', 'Manger ensemble',
-  'Le quartier', 'La santé', 'Les aidants', 'Le logement', 'La culture', 'Le sport'];
 const LONG_TITLE = 'Atelier participatif du centre communal d’action sociale : bien vieillir dans le quartier des Tilleuls';
 const LONG_QUESTION = 'Comment lutter ensemble contre l’isolement des personnes âgées qui vivent seules chez elles, '
   + 'surtout l’hiver, quand sortir devient difficile ?';
-
-// The index-th note's text: unique, of varied length.
-const ideaText = (index) => (index < IDEAS.length ? IDEAS[index] : `${IDEAS[index % IDEAS.length]} (${Math.floor(index / IDEAS.length) + 1})`);
 
 // A session with `notes` notes dealt round-robin into `themes` themes (none
 // when 0), through the wire: each facilitator seat sends at most ~50 ops, so

@@ -9,16 +9,11 @@ import {
   QUESTION, serverUrl, createSessionByApi, openBoard, joinByLink, writeNote, setPhase, createTheme,
   openBoardContext, openPhoneContext, boardNote, boardNotes, openNoteMenu,
 } from './helpers.js';
+import { IDEAS as ALL_IDEAS } from './ideas.js';
 
 const screensDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screens');
 
-const IDEAS = [
-  'Un café des aidants le samedi matin',
-  'Des visites de convivialité à domicile, avec des bénévoles formés',
-  'Un minibus pour aller au marché',
-  'Un annuaire des activités du quartier',
-  'Appeler chaque semaine les personnes seules',
-];
+const IDEAS = ALL_IDEAS.slice(0, 5);
 // The server places them in free spots, so the screenshots are the same at
 // every run.
 
