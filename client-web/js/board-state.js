@@ -1,6 +1,28 @@
 // The client's copy of the board: the state the server sent (welcome or a
 // resync) with the server's events applied in order. The server has already
 // validated every event, so this only mirrors its effects; it never decides.
+//
+// For a facilitator (viewer.bin) this is the server's `apply` exactly: folding
+// a session's log from `emptyBoard()` gives the server's canonical state
+// (`to_json(board)`), field for field. client-web/tests/reducer-contract.mjs checks it
+// against the C++ fold of recorded sessions that use every op kind; the
+// replay page relies on it.
+
+// The state of a board before its first op, as the server's `board{}`
+// serialises: the default settings, which a session's first op
+// (settings.set) then replaces.
+export function emptyBoard() {
+  return {
+    seq: 0, created_time: 0, updated_time: 0,
+    settings: {
+      title: '', question: '', vote_budget: 5, anonymous: true, note_max_length: 500,
+      profiles: [...PROFILES], time_zone: '', hidden_votes: false,
+    },
+    phase: 'writing', locked: false, timer: null,
+    notes: {}, themes: {}, participants: {}, phases: [],
+    deleted_notes: {}, deleted_themes: {}, actions: {}, scribe_attendance: {},
+  };
+}
 
 // viewer.bin: the viewer is a facilitator, whose state keeps deleted notes
 // and themes (the bin, for undo). Everyone else just drops them, as the
@@ -17,6 +39,7 @@ export function applyEvent(state, event, viewer = {}) {
   state.actions ??= {};
   state.scribe_attendance ??= {};
   if (handler) handler(state, op, by, event, viewer);
+  if (state.seq === 0) state.created_time = event.time;
   state.seq = event.seq;
   state.updated_time = event.time;
   return state;
@@ -30,6 +53,22 @@ const addVote = (tally, target, by, delta) => {
     else delete tally[by];
   }
 };
+
+const tallyTotal = (votes) => Object.values(votes).reduce((sum, dots) => sum + dots, 0);
+
+// Dots coming back with a restored note or theme, as far as each voter's
+// budget still allows (they may have spent them elsewhere meanwhile): the
+// server's reclaim_dots. Only the full state knows everyone's dots, so this
+// is exact for facilitators; participants get a fresh state with a restore.
+function reclaimDots(state, votes) {
+  const budget = state.settings.vote_budget;
+  const kept = {};
+  for (const [voter, dots] of Object.entries(votes)) {
+    const back = Math.min(dots, Math.max(0, budget - dotsUsed(state, voter)));
+    if (back > 0) kept[voter] = back;
+  }
+  return kept;
+}
 
 const voteTarget = (state, op) => (op.note ? state.notes[op.note] : state.themes[op.theme]);
 
@@ -106,7 +145,32 @@ const handlers = {
     delete state.themes[op.theme];
   },
   'theme.synthesis'(state, op) { if (state.themes[op.theme]) state.themes[op.theme].synthesis = op.text; },
-  // note.restore and theme.restore always come with a state (see applyEvent).
+  // The live client gets a fresh state with a restore (see applyEvent); these
+  // two serve folds of the log (the replay), which see the bin.
+  'note.restore'(state, op) {
+    const binned = state.deleted_notes[op.note];
+    if (!binned) return;
+    delete state.deleted_notes[op.note];
+    const { deleted_seq: _, ...n } = binned;
+    if (n.theme !== null && !state.themes[n.theme]) n.theme = null;
+    n.votes = reclaimDots(state, n.votes);
+    n.vote_total = tallyTotal(n.votes);
+    state.notes[op.note] = n;
+  },
+  'theme.restore'(state, op) {
+    const binned = state.deleted_themes[op.theme];
+    if (!binned) return;
+    delete state.deleted_themes[op.theme];
+    const { deleted_seq: _, notes, ...th } = binned;
+    // Its notes come back into it unless they have found another theme since.
+    for (const id of notes) {
+      const n = state.notes[id];
+      if (n && n.theme === null) n.theme = op.theme;
+    }
+    th.votes = reclaimDots(state, th.votes);
+    th.vote_total = tallyTotal(th.votes);
+    state.themes[op.theme] = th;
+  },
   'action.add'(state, op, by, event) {
     state.actions[op.action] = {
       id: op.action, theme: op.theme, what: op.what, who: op.who ?? '', when: op.when ?? '',

@@ -1,12 +1,15 @@
 // Replaying a session: a timeline over every op, played at the original pace
-// or faster, with jumps to the phase markers. Each position shows the board
-// exactly as the server folds its log up to that op; the minutes are
-// downloaded from here too.
+// or faster, with jumps to the phase markers. The page downloads the
+// session's log once (its JSON export, the facilitator's) and folds it in
+// the browser with the live board's reducer, which folds exactly as the
+// server does: each position shows the board as the server had it after
+// that op. Moving along the timeline asks the server nothing. The minutes
+// are downloaded from here too.
 
 import { loadLanguage, setupLanguageSwitch, t, formatDuration } from './i18n.js';
 import { createWorldView } from './board-view.js';
 import { createPanZoom } from './pan-zoom.js';
-import { presentCount } from './board-state.js';
+import { presentCount, emptyBoard, applyEvent } from './board-state.js';
 import { downloadWithToken } from './download.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,14 +18,60 @@ const auth = { Authorization: `Bearer ${token}` };
 let timeline = null;
 let shownSeq = 0;
 let wantedSeq = 0;
-let loading = false;
 let playing = null;  // { startedAt, fromTime, speed }
 const worldView = createWorldView($('world'));
+
+// A copy of the state every SNAPSHOT_EVERY ops, so that any position is at
+// most that many ops away from one: jumping back on a 300-note session does
+// not fold the whole log again.
+const SNAPSHOT_EVERY = 100;
+let log = [];           // the stamped ops, log[i] has seq i + 1
+let snapshots = [];     // snapshots[k]: the state after seq k * SNAPSHOT_EVERY
+let current = null;     // the state shown, folded up to current.seq
 
 async function api(path) {
   const response = await fetch(`/api/sessions/${sessionId}/${path}`, { headers: auth });
   if (!response.ok) throw new Error(`${response.status}`);
   return response;
+}
+
+// What the page needs of the timeline, from the log itself: every op's
+// time, the phase changes and the locks (as GET .../timeline gives them).
+function timelineOf(ops) {
+  const markers = [];
+  for (const { seq, time, op } of ops) {
+    if (op.kind === 'phase.set') markers.push({ kind: 'phase', phase: op.phase, seq, time });
+    else if (op.kind === 'board.lock') markers.push({ kind: op.locked ? 'locked' : 'unlocked', seq, time });
+  }
+  return {
+    head: ops.length ? ops.at(-1).seq : 0,
+    start: ops.length ? ops[0].time : 0,
+    ops: ops.map(({ seq, time }) => [seq, time]),
+    markers,
+  };
+}
+
+function loadLog(ops) {
+  ops.forEach((entry, i) => {
+    if (entry.seq !== i + 1) throw new Error(`the log has seq ${entry.seq} at ${i + 1}`);
+  });
+  log = ops;
+  snapshots = [emptyBoard()];
+  const state = emptyBoard();
+  for (const entry of log) {
+    applyEvent(state, entry, { bin: true });
+    if (entry.seq % SNAPSHOT_EVERY === 0) snapshots.push(structuredClone(state));
+  }
+  current = null;
+}
+
+// The board right after op `seq` (0: before the first op).
+function stateAt(seq) {
+  if (!current || current.seq > seq || seq - current.seq > SNAPSHOT_EVERY) {
+    current = structuredClone(snapshots[Math.floor(seq / SNAPSHOT_EVERY)]);
+  }
+  while (current.seq < seq) applyEvent(current, log[current.seq], { bin: true });
+  return current;
 }
 
 function timeOf(seq) {
@@ -35,27 +84,14 @@ function clockText(seq) {
   return `${clock} (+${formatDuration((time - timeline.start) / 1000)})`;
 }
 
-// Shows the board at `seq`; only the newest wish is fetched when they pile up.
-async function show(seq) {
+// Shows the board at `seq`, folded here from the log.
+function show(seq) {
   wantedSeq = seq;
   $('slider').value = String(seq);
   $('clock').textContent = clockText(seq);
   $('slider').setAttribute('aria-valuetext', clockText(seq));
-  if (loading) return;
-  loading = true;
-  try {
-    while (shownSeq !== wantedSeq) {
-      const target = wantedSeq;
-      const state = await (await api(`state?seq=${target}`)).json();
-      shownSeq = target;
-      draw(state);
-    }
-  } catch (e) {
-    $('fatal').hidden = false;
-    $('fatal').textContent = t('replay.load_failed');
-  } finally {
-    loading = false;
-  }
+  shownSeq = seq;
+  draw(stateAt(seq));
 }
 
 function draw(state) {
@@ -130,10 +166,13 @@ if (!sessionId || !token) {
   $('fatal').textContent = t('board.no_token');
 } else {
   try {
-    timeline = await (await api('timeline')).json();
+    // The session's export: its whole log (and the state it folds into).
+    const session = await (await api('minutes.json')).json();
+    loadLog(session.log);
+    timeline = timelineOf(log);
     $('slider').max = String(timeline.head);
     renderMarkers();
-    await show(timeline.head);
+    show(timeline.head);
   } catch {
     $('fatal').hidden = false;
     $('fatal').textContent = t('replay.load_failed');
@@ -143,7 +182,6 @@ setupLanguageSwitch($('lang-switch'), async () => {
   if (!timeline) return;
   renderMarkers();
   if (!playing) $('play').textContent = t('replay.play');
-  const state = await (await api(`state?seq=${shownSeq}`)).json();
-  draw(state);
+  draw(stateAt(shownSeq));
   $('clock').textContent = clockText(shownSeq);
 });

@@ -8,7 +8,8 @@ import {
 
 test('the timeline replays the board, jumps to markers, and the minutes download', async ({ page, browser, request }, testInfo) => {
   test.skip(testInfo.project.name !== 'projector', 'one run is enough: it spans several contexts');
-  const session = await createSessionByApi(request, { title: 'Atelier rejoué', vote_budget: 2 });
+  // Votes shown during the vote, so the dot can be seen at every point of it.
+  const session = await createSessionByApi(request, { title: 'Atelier rejoué', vote_budget: 2, hidden_votes: false });
   await openBoard(page, session);
   const phone = await openPhoneContext(browser, session, { name: 'Odile', profile: 'Habitant·e' });
   try {
@@ -24,12 +25,30 @@ test('the timeline replays the board, jumps to markers, and the minutes download
     await phone.context.close();
   }
 
+  // The replay downloads the log once and folds it in the page: moving on
+  // the timeline asks the server nothing.
+  const apiRequests = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) apiRequests.push(url.pathname + url.search);
+  });
   await page.getByRole('link', { name: 'Rejouer la séance et compte-rendu' }).click();
   await expect(page).toHaveURL(/\/rejouer#/);
   await expect(page.locator('#question')).toHaveText(QUESTION);
   // It opens at the end: the board as it was left.
   await expect(page.locator('#phase-label')).toHaveText('Vote');
   await expect(boardNotes(page)).toHaveCount(3);
+  expect(apiRequests).toEqual([`/api/sessions/${session.session_id}/minutes.json`]);
+
+  // The slider, to the first op and back to the end.
+  const slider = page.locator('#slider');
+  const head = Number(await slider.getAttribute('max'));
+  await slider.fill('1');
+  await expect(page.locator('#phase-label')).toHaveText('Écriture silencieuse');
+  await expect(boardNotes(page)).toHaveCount(0);
+  await slider.fill(String(head));
+  await expect(page.locator('#phase-label')).toHaveText('Vote');
+  await expect(page.locator('.board-note', { hasText: 'Un minibus' }).locator('.votes')).toHaveText('● 1');
 
   // The reveal marker: two notes then, the third came later.
   await page.locator('#markers button', { hasText: 'Révélation' }).click();
@@ -45,6 +64,8 @@ test('the timeline replays the board, jumps to markers, and the minutes download
   await expect(page.locator('#phase-label')).toHaveText('Vote', { timeout: 20_000 });
   await expect(page.locator('.board-note', { hasText: 'Un minibus' }).locator('.votes')).toHaveText('● 1');
   await expect(page.getByRole('button', { name: 'Lecture' })).toBeVisible();
+  // Markers, the slider and playing: still the one download.
+  expect(apiRequests).toEqual([`/api/sessions/${session.session_id}/minutes.json`]);
 
   const violations = (await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'RGAAv4']).analyze()).violations;
