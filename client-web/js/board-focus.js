@@ -7,6 +7,7 @@
 
 import { t } from './i18n.js';
 import { el } from './dom.js';
+import { votingOver } from './results.js';
 
 // Text sizes tried from the largest (a short theme fills the screen); the
 // last is the readable minimum (see --focus-base in board.css).
@@ -14,7 +15,6 @@ const SCALES = [1.6, 1.3, 1];
 const NEXT_KEYS = ['ArrowRight', 'ArrowDown', 'PageDown'];
 const PREVIOUS_KEYS = ['ArrowLeft', 'ArrowUp', 'PageUp'];
 
-const votingOver = (state) => state.phase === 'synthesis' || state.phase === 'closed';
 
 // The themes in creation order, then the notes outside any theme. A theme's
 // dots are its own and its notes' (as in the results).

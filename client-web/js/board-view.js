@@ -9,12 +9,31 @@
 
 import { t, currentLanguage } from './i18n.js';
 import { el } from './dom.js';
+import { votesHidden } from './board-state.js';
+import { rankedThemes, topIdeas, votingOver } from './results.js';
 
 const byCreation = (a, b) => a.created_seq - b.created_seq;
 
-function setVotes(badge, count) {
-  badge.textContent = `● ${count}`;
-  badge.setAttribute('aria-label', t('board.votes', { n: count }));
+// Once the vote is over: id → place, for the themes with dots in the
+// results' order and for the results' top ideas (results.js ranks as the
+// minutes do), and each theme's score (its dots and its notes').
+function ranksOf(state) {
+  const ranks = new Map();
+  const scores = new Map();
+  rankedThemes(state).forEach((r, i) => {
+    scores.set(r.theme.id, r.score);
+    if (r.score > 0) ranks.set(r.theme.id, i + 1);
+  });
+  topIdeas(state).forEach((n, i) => ranks.set(n.id, i + 1));
+  return { ranks, scores };
+}
+
+// rank: the place among the best, once the vote is over (0: none).
+function setVotes(badge, count, rank) {
+  badge.textContent = rank ? `● ${count} · ${t('board.rank', { n: rank })}` : `● ${count}`;
+  badge.setAttribute('aria-label', rank
+    ? `${t('board.votes', { n: count })}, ${t('board.rank_label', { n: rank })}`
+    : t('board.votes', { n: count }));
 }
 
 // Puts `child` in `parent` before `next` (the end when null) when `wanted`,
@@ -42,10 +61,12 @@ function arrange(container, nodes) {
 }
 
 // What a note element shows, kept to compare with the next render.
-function noteLook(n, free, hidden, menu) {
+// votes: whether counts show (not while a hidden vote goes on); ranks: the
+// places of the best notes and themes once it is over.
+function noteLook(n, free, { hidden, menu, votes, ranks }) {
   return {
     color: n.color, hidden, text: n.text, free, x: n.x, y: n.y,
-    votes: n.vote_total, authors: n.merged.length + 1, menu,
+    votes: votes ? n.vote_total : 0, rank: ranks.get(n.id) ?? 0, authors: n.merged.length + 1, menu,
   };
 }
 
@@ -89,7 +110,7 @@ function drawNote(parts, look) {
       parts.content.textContent = look.text;
     }
   }
-  if (look.votes !== was.votes && look.votes > 0) setVotes(parts.votes, look.votes);
+  if ((look.votes !== was.votes || look.rank !== was.rank) && look.votes > 0) setVotes(parts.votes, look.votes, look.rank);
   if (look.authors !== was.authors && look.authors > 1) parts.authors.textContent = t('board.written_by', { n: look.authors });
   // The badges in their order (dots, authors, menu): the menu button is never
   // moved, so it keeps the focus.
@@ -122,15 +143,19 @@ function createTheme(th) {
   return parts;
 }
 
-function drawTheme(parts, th, plan) {
+// Once the vote is over a theme shows its score, the sum the ranking uses.
+function drawTheme(parts, th, plan, { votes, ranks, scores }) {
   const { node, look: was } = parts;
-  const look = { x: th.x, y: th.y, title: th.title, votes: th.vote_total, synthesis: th.synthesis, plan: JSON.stringify(plan) };
+  const look = {
+    x: th.x, y: th.y, title: th.title, votes: votes ? scores.get(th.id) ?? th.vote_total : 0, rank: ranks.get(th.id) ?? 0,
+    synthesis: th.synthesis, plan: JSON.stringify(plan),
+  };
   if (look.x !== was.x || look.y !== was.y) {
     node.style.left = `${look.x}px`;
     node.style.top = `${look.y}px`;
   }
   if (look.title !== was.title) parts.title.textContent = look.title;
-  if (look.votes !== was.votes && look.votes > 0) setVotes(parts.votes, look.votes);
+  if ((look.votes !== was.votes || look.rank !== was.rank) && look.votes > 0) setVotes(parts.votes, look.votes, look.rank);
   keep(parts.heading, parts.votes, look.votes > 0);
   if (look.synthesis !== was.synthesis) parts.synthesis.textContent = look.synthesis;
   keep(node, parts.synthesis, Boolean(look.synthesis), parts.plan);
@@ -156,8 +181,11 @@ export function createWorldView(world, { menuButton = null } = {}) {
     world.replaceChildren();
   }
 
-  // hidden: notes drawn without their text; menu: whether notes show their "⋯".
+  // hidden: notes drawn without their text; menu: whether notes show their
+  // "⋯". The counts stay off the board while a hidden vote goes on; once the
+  // vote is over, the best notes and themes show their place.
   function render(state, { hidden = false, menu = true } = {}) {
+    const votes = { votes: !votesHidden(state), ...(votingOver(state) ? ranksOf(state) : { ranks: new Map(), scores: new Map() }) };
     // The labels are in the page's language: a switch draws everything again.
     if (language !== currentLanguage()) reset();
     language = currentLanguage();
@@ -171,14 +199,14 @@ export function createWorldView(world, { menuButton = null } = {}) {
     const drawn = new Map();
     const noteNode = (n, free) => {
       const parts = notes.get(n.id) ?? createNote(n, menuButton);
-      drawNote(parts, noteLook(n, free, hidden, Boolean(menuButton) && menu));
+      drawNote(parts, noteLook(n, free, { hidden, menu: Boolean(menuButton) && menu, ...votes }));
       drawn.set(n.id, parts);
       return parts.node;
     };
     const drawnThemes = new Map();
     const top = themeList.map((th) => {
       const parts = themes.get(th.id) ?? createTheme(th);
-      drawTheme(parts, th, plans.get(th.id));
+      drawTheme(parts, th, plans.get(th.id), votes);
       arrange(parts.notes, inTheme.get(th.id).map((n) => noteNode(n, false)));
       drawnThemes.set(th.id, parts);
       return parts.node;

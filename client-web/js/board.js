@@ -4,7 +4,7 @@
 
 import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
-import { PHASES, COLORS, presentCount } from './board-state.js';
+import { PHASES, COLORS, presentCount, votesHidden } from './board-state.js';
 import { rememberSession, forgetSession, boardStorageKey } from './recent.js';
 import { createWorldView } from './board-view.js';
 import { createPanZoom, followDrag } from './pan-zoom.js';
@@ -50,14 +50,23 @@ const focus = createFocus({
 const projecting = () => document.body.classList.contains('projecting');
 // What the projector must not show: private notes during the writing phase,
 // unless the facilitator peeks (on their own screen, never while projecting).
+const dotsPlaced = (state) => [...Object.values(state.notes), ...Object.values(state.themes)]
+  .reduce((sum, x) => sum + x.vote_total, 0);
 const textsHidden = (state) => state.phase === 'writing' && !peek;
 
 // ---------------------------------------------------------------- layout
+
+// Below this zoom a note's "⋯" (40 px high in the world) would be under the
+// 24 px a target needs on the screen (WCAG 2.5.8): the buttons are hidden,
+// and a click on the note itself (a far bigger target) opens its menu, as
+// Enter does from the keyboard.
+const MENU_BUTTON_ZOOM = 0.6;
 
 // Dragging the background pans; notes, themes and panels have drags of their own.
 const panZoom = createPanZoom({
   viewport: $('viewport'), world: $('world'), view: { x: 40, y: 40, zoom: 1 },
   ignore: '.board-note, .theme-box, .join-panel, .zoom, .focus, button',
+  onChange: (v) => $('world').classList.toggle('small-targets', v.zoom < MENU_BUTTON_ZOOM),
 });
 const view = panZoom.view;
 
@@ -112,6 +121,22 @@ function changed(part, inputs) {
   return true;
 }
 
+// What the server says and what this board sends are drawn once per frame:
+// a burst of events (a table's notes revealed, a vote) costs one render.
+// then: called after that render (e.g. to measure what it drew).
+let renderDue = false;
+const afterRender = [];
+function renderSoon(then = null) {
+  if (then) afterRender.push(then);
+  if (renderDue) return;
+  renderDue = true;
+  requestAnimationFrame(() => {
+    renderDue = false;
+    render();
+    for (const callback of afterRender.splice(0)) callback();
+  });
+}
+
 function render() {
   const state = connection?.state;
   $('offline').hidden = !connection || connection.online;
@@ -125,6 +150,9 @@ function render() {
   $('question').title = state.settings.question;
   $('phase-label').textContent = t(`phase.${state.phase}`);
   $('people').textContent = t('board.people', { n: presentCount(state) });
+  // During a hidden vote the room sees how many dots are placed, not where.
+  $('votes-hidden').hidden = !votesHidden(state);
+  if (votesHidden(state)) $('votes-hidden').textContent = t('board.votes_hidden', { n: dotsPlaced(state) });
   $('locked').hidden = !state.locked;
   $('lock').setAttribute('aria-pressed', String(state.locked));
   $('lock').textContent = t(state.locked ? 'board.unlock' : 'board.lock');
@@ -278,7 +306,10 @@ function dragNote(node, e) {
     onEnd: (moved, at) => {
       highlightTheme(null);
       dragging = false;
-      if (!moved) return;
+      if (!moved) {
+        if ($('world').classList.contains('small-targets')) openMenu(node.dataset.note);
+        return;
+      }
       const theme = themeAt(at.x, at.y, node);
       const box = node.getBoundingClientRect();
       // Back in its place until the server's event moves it.
@@ -565,8 +596,8 @@ if (!token) {
   // co-host on another computer has a seat of their own).
   connection = new Connection({ hello: { facilitator_token: token }, storageKey: boardStorageKey(token) });
   connection.addEventListener('state', (e) => {
-    render();
-    if (e.detail?.event?.op?.kind === 'board.arrange') fitAll();
+    // Measured once the arranged board is drawn.
+    renderSoon(e.detail?.event?.op?.kind === 'board.arrange' ? fitAll : null);
     if (e.detail?.welcome) {
       $('replay-link').href = `/rejouer#${connection.sessionId}:${token}`;
       rememberSession({
@@ -575,8 +606,8 @@ if (!token) {
       });
     }
   });
-  connection.addEventListener('outbox', render);
-  connection.addEventListener('status', render);
+  connection.addEventListener('outbox', () => renderSoon());
+  connection.addEventListener('status', () => renderSoon());
   connection.addEventListener('servererror', (e) => {
     const error = e.detail;
     $('control-error').textContent = t(`error.${error.code}`);

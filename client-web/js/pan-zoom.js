@@ -32,12 +32,14 @@ export function followDrag(node, e, { onMove, onEnd, slop = 0 }) {
 }
 
 // Pans by dragging the viewport's background (not what matches `ignore`),
-// zooms with Ctrl + wheel (a touchpad's pinch) and by zoomBy().
-export function createPanZoom({ viewport, world, view: start, ignore = null }) {
+// zooms with Ctrl + wheel (a touchpad's pinch) and by zoomBy(). onChange(view)
+// hears every change of the view.
+export function createPanZoom({ viewport, world, view: start, ignore = null, onChange = null }) {
   const view = { ...start };
 
   function apply() {
     world.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`;
+    onChange?.(view);
   }
 
   function set(next) {

@@ -10,6 +10,9 @@ import { actionsOf } from './board-state.js';
 export const TOP_IDEAS = 5;        // as many as the minutes' "top ideas"
 export const IDEAS_PER_THEME = 3;  // enough to recall a theme on a small screen; the rest is in the minutes
 
+// The counts are final from the synthesis on: shown, and ranked.
+export const votingOver = (state) => state.phase === 'synthesis' || state.phase === 'closed';
+
 // More dots first; equal dots keep the order in which things were created.
 const byDots = (a, b) => b.vote_total - a.vote_total || a.created_seq - b.created_seq;
 

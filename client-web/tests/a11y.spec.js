@@ -7,6 +7,7 @@ import {
   openBoardContext, openPhoneContext, boardNote, openNoteMenu, addNoteFromBoard,
 } from './helpers.js';
 import { openWire, noteIds } from './wire.js';
+import { THEMES, ideaText } from './ideas.js';
 
 // axe-core 4.x tags the RGAA rules 'RGAAv4' (checked in node_modules/axe-core).
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'RGAAv4'];
@@ -141,6 +142,52 @@ test.describe('board', () => {
       await expectNoViolations(page, 'the note menu');
     } finally {
       await phone.context.close();
+    }
+  });
+
+  // WCAG 2.5.8 (target size, wcag22aa) on the screen, not in the world: the
+  // board is drawn scaled, so each zoom the board uses is checked, from
+  // "Tout voir" on 60 notes (far below 1) up to the largest zoom.
+  test('every button keeps its target size at every zoom of the board', async ({ page, browser, request }, testInfo) => {
+    test.skip(testInfo.project.name !== 'projector', 'the board at a projector\'s size; each step runs axe');
+    const session = await createSessionByApi(request, { private_writing: false });
+    const wire = await openWire(browser);
+    try {
+      const hosts = [await wire.join({ facilitator_token: session.facilitator_token }), await wire.join({ facilitator_token: session.facilitator_token })];
+      const theme = (await hosts[0].op({ kind: 'theme.create', title: THEMES[0] })).op.theme;
+      await Promise.all(hosts.map(async (host, h) => {
+        for (let i = h; i < 60; i += hosts.length) {
+          const note = (await host.op({ kind: 'note.add', text: ideaText(i), color: 'yellow' })).op.note;
+          if (i % 6 === 0) await host.op({ kind: 'note.group', note, theme });
+        }
+      }));
+      await hosts[0].op({ kind: 'phase.set', phase: 'clustering' });
+      await openBoard(page, session);
+      await expect(page.locator('.board-note')).toHaveCount(60);
+      const zoom = () => page.locator('#world').evaluate((w) => new DOMMatrix(getComputedStyle(w).transform).a);
+      await page.getByRole('button', { name: 'Tout voir' }).click();
+      expect(await zoom()).toBeLessThan(0.6);
+      // Too small for the "⋯" buttons: they give way to the notes themselves.
+      await expect(page.locator('.note-menu-button').first()).toBeHidden();
+      await expectNoViolations(page, 'the board with everything in view');
+      await boardNote(page, ideaText(1)).click();
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toBeHidden();
+      // Zoomed in step by step to the largest zoom, checked at each step.
+      const seen = [];
+      for (let step = 0; step < 12 && (seen.at(-1) ?? 0) < 2.5; step += 1) {
+        const before = await zoom();
+        await page.locator('#zoom-in').click();
+        await expect.poll(zoom).not.toBe(before);
+        seen.push(await zoom());
+        await expectNoViolations(page, `the board at zoom ${seen.at(-1).toFixed(2)}`);
+      }
+      expect(seen.at(-1)).toBe(2.5);
+      expect(seen.some((z) => z < 0.6)).toBe(true);
+      await expect(page.locator('.note-menu-button').first()).toBeVisible();
+    } finally {
+      await wire.close();
     }
   });
 

@@ -63,9 +63,12 @@ test('the offer to undo lasts 10 s, then the focus goes to the bin', async ({ pa
   const session = await createSessionByApi(request, { private_writing: false });
   await openBoard(page, session);
   await addNoteFromBoard(page, 'Un banc devant la pharmacie');
-  // From here on the page's time moves only when the test says so.
-  await page.clock.pauseAt(Date.now() + 5_000);
   await deleteNoteFromMenu(page, 'Un banc devant la pharmacie');
+  // From here on the page's time (its timers, and its animation frames, which
+  // draw the board) moves only when the test says so: a few ms after the
+  // delete, whatever this machine's speed.
+  const deletedAt = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(deletedAt + 50);
   await expect(undoOffer(page).getByRole('button', { name: 'Annuler' })).toBeFocused();
   await page.clock.runFor(9_000);
   await expect(undoOffer(page).getByRole('button', { name: 'Annuler' })).toBeVisible();
@@ -76,7 +79,8 @@ test('the offer to undo lasts 10 s, then the focus goes to the bin', async ({ pa
 });
 
 test('the bin lists what was deleted, newest first, and restores it; phones never get it', async ({ page, browser, request }) => {
-  const session = await createSessionByApi(request, { private_writing: false, vote_budget: 3 });
+  // The dots show on the board during the vote (not hidden until its end).
+  const session = await createSessionByApi(request, { private_writing: false, vote_budget: 3, hidden_votes: false });
   await openBoard(page, session);
   const phone = await openPhoneContext(browser, session, { name: 'Josiane' });
   try {

@@ -63,6 +63,10 @@ test('a whole workshop: private writing, reveal, clustering, merge, vote, closin
     const privateWriting = board.getByLabel(/Écriture silencieuse d'abord/);
     await privateWriting.check();
     await expect(privateWriting).toBeChecked();
+    // This room counts the dots live (hidden-votes.spec.js hides them).
+    const hiddenVotes = board.getByLabel(/Votes cachés jusqu'à la fin du vote/);
+    await expect(hiddenVotes).toBeChecked();
+    await hiddenVotes.uncheck();
     await board.getByRole('button', { name: "Créer l'atelier" }).click();
     await expect(board).toHaveURL(/\/tableau#.{16,}$/);
     await expect(board.locator('#title')).toHaveText('Atelier du 25 novembre');
@@ -252,7 +256,8 @@ test('a whole workshop: private writing, reveal, clustering, merge, vote, closin
     await expect(boardNotes(board)).toHaveCount(4);
     await expect(themeVisit.locator('.board-note')).toHaveCount(1);
     await expect(themeTravel.locator('.board-note')).toHaveCount(1);
-    await expect(boardNote(board, NOTES.B[1]).locator('.votes')).toHaveText('● 2');
+    // Once the vote is over the best show their place.
+    await expect(boardNote(board, NOTES.B[1]).locator('.votes')).toHaveText(/^● 2 · n° [12]$/);
     await expect(board.locator('#people')).toHaveText('3 participants');
   } finally {
     await Promise.all([boardContext, ...phoneContexts].map((c) => c.close()));
