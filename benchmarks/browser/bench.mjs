@@ -41,8 +41,6 @@ const taps = quick ? 3 : Number(values.taps);
 const TARGETS = { frame: 16, longTask: 50, tap: 100 };
 
 const server = await startServer(path.resolve(positionals[0]), path.resolve(values.client));
-// client-web/tests/wire.js finds the server here.
-process.env.RUCHE_URL = server.url;
 const browser = await chromium.launch(launchOptions());
 let failed = false;
 const check = (ok, what) => {

@@ -8,7 +8,7 @@ import { installTimings, timesOf, summary } from './frames.mjs';
 import { seedBoard, ideaText } from './seed.mjs';
 
 export async function benchPhone(browser, baseUrl, { themes, notes, taps, slowdown }) {
-  const board = await seedBoard(browser, baseUrl, { notes, themes, phase: 'voting' });
+  const board = await seedBoard(baseUrl, { notes, themes, phase: 'voting' });
   const { defaultBrowserType, ...pixel } = devices['Pixel 7'];
   const context = await browser.newContext({ ...pixel, viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
   const page = await context.newPage();

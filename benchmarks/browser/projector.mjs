@@ -53,12 +53,12 @@ function recorder(page) {
 }
 
 export async function benchProjector(browser, baseUrl, { notes, themes, ops, full }) {
-  const board = await seedBoard(browser, baseUrl, { notes, themes, phase: 'voting' });
+  const board = await seedBoard(baseUrl, { notes, themes, phase: 'voting' });
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'fr-FR' });
   const page = await context.newPage();
   const records = recorder(page);
   await records.install();
-  const seats = await openSeats(browser, board.session, 4);
+  const seats = await openSeats(baseUrl, board.session, 4);
   try {
     await page.goto(new URL(`/tableau${full ? '?render=full' : ''}#${board.session.facilitator_token}`, baseUrl).toString());
     await page.waitForFunction((n) => document.querySelectorAll('#world .board-note').length === n, notes, { timeout: 60_000 });

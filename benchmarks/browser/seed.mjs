@@ -1,7 +1,7 @@
 // Boards of workshop size, filled through the WebSocket protocol as the
-// phones and the board would fill them (client-web/tests/wire.js), spread
-// over several facilitator seats so that no connection nears its rate limit.
-import { openWire } from '../../client-web/tests/wire.js';
+// phones and the board would fill them (./wire.mjs), spread over several
+// facilitator seats so that no connection nears its rate limit.
+import { openWire } from './wire.mjs';
 import { THEMES, ideaText } from '../../client-web/tests/ideas.js';
 
 export { THEMES, ideaText };
@@ -26,9 +26,9 @@ export async function createSession(baseUrl, settings = {}) {
 
 // `notes` notes dealt round-robin into `themes` themes placed by the server,
 // then the phase. Returns the session, the theme ids and the note ids in order.
-export async function seedBoard(browser, baseUrl, { notes, themes, phase }) {
+export async function seedBoard(baseUrl, { notes, themes, phase }) {
   const session = await createSession(baseUrl);
-  const wire = await openWire(browser);
+  const wire = openWire(baseUrl);
   try {
     const seats = Math.max(1, Math.ceil((2 * notes + themes) / OPS_PER_SEAT));
     const hosts = await Promise.all(Array.from({ length: seats }, () => wire.join({ facilitator_token: session.facilitator_token })));
@@ -50,8 +50,8 @@ export async function seedBoard(browser, baseUrl, { notes, themes, phase }) {
 }
 
 // Seats that send the measured ops, in turn.
-export async function openSeats(browser, session, count) {
-  const wire = await openWire(browser);
+export async function openSeats(baseUrl, session, count) {
+  const wire = openWire(baseUrl);
   const seats = await Promise.all(Array.from({ length: count }, () => wire.join({ facilitator_token: session.facilitator_token })));
   let next = 0;
   return {
