@@ -4,7 +4,7 @@
 // of a closed session sees the results only: the server makes them a
 // "viewer", not counted, who sends nothing.
 
-import { loadLanguage, setupLanguageSwitch, t } from './i18n.js';
+import { loadLanguage, setupLanguageSwitch, t, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
 import { el, setText } from './dom.js';
 import { COLORS, votesHidden } from './board-state.js';
@@ -24,6 +24,7 @@ let bannerDue = false;   // connecting takes a moment: no "offline" flash at eve
 let visitor = false;     // came to a closed session to see its results (no form, no notes of one's own)
 let lastNote = null;     // { opId, refused }: the note just added, whose fate shows next to the button
 let votes = null;        // the voting list (js/phone-vote.js), made when the vote first shows
+let shownMine = null;    // what "Mes notes" shows now, to draw it only when that changes
 
 
 async function fetchInfo() {
@@ -229,8 +230,15 @@ function renderMine(state, me, canWrite) {
       .sort((a, b) => a.created_seq - b.created_seq)
     : JSON.parse(savedMine || '[]');
   if (state && me) rememberMine(mine);
+  // Drawn again only when what it shows changed: a vote tap leaves it be
+  // (and a focused "Modifier" keeps the focus).
+  const adds = pendingAdds();
+  const shows = JSON.stringify([currentLanguage(), canWrite, editing, Boolean(state) && votesHidden(state),
+    mine.map((n) => [n.id, n.text, n.color, n.vote_total]), adds.map((e) => [e.op.text, e.op.color])]);
+  if (shows === shownMine) return;
+  shownMine = shows;
   const items = mine.map((n) => noteItem(n, canWrite));
-  for (const entry of pendingAdds()) {
+  for (const entry of adds) {
     items.push(el('li', { className: `note ${entry.op.color}` },
       entry.op.text,
       el('div', { className: 'meta pending', textContent: t('phone.pending') })));

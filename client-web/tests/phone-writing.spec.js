@@ -8,6 +8,7 @@ import {
   QUESTION, createSessionByApi, joinByLink, writeNote, phoneContextOptions, openBoardContext, boardNote,
   boardNotes,
 } from './helpers.js';
+import { openWire } from './wire.js';
 
 const SIZES = [{ width: 360, height: 740 }, { width: 412, height: 915 }];
 const BODY_TEXT_PX = 18;
@@ -134,5 +135,32 @@ test('after a reload without network, "Mes notes" lists the notes sent and those
   } finally {
     await context.close();
     await board.context.close();
+  }
+});
+
+// What arrives while someone corrects their note (another person's note, the
+// question changed by the facilitator) leaves the correction being typed as
+// it is, and its focus.
+test('a correction being typed keeps its text and its focus while the board changes', async ({ browser, request }) => {
+  const session = await createSessionByApi(request);
+  const { context, page } = await phoneAt(browser, SIZES[0]);
+  const wire = await openWire(browser);
+  try {
+    await joinByLink(page, session.join_code, { name: 'Josiane' });
+    await writeNote(page, 'Un banc devant la poste');
+    await page.getByRole('button', { name: 'Modifier' }).click();
+    const area = page.getByLabel('Modifier la note');
+    await expect(area).toBeFocused();
+    await area.fill('Un banc devant la poste et un autre');
+    const host = await wire.join({ facilitator_token: session.facilitator_token });
+    await host.op({ kind: 'settings.set', question: 'Que manque-t-il dans le quartier ?' });
+    await expect(page.locator('#session-question')).toHaveText('Que manque-t-il dans le quartier ?');
+    await expect(area).toHaveValue('Un banc devant la poste et un autre');
+    await expect(area).toBeFocused();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.locator('#my-notes > li').first()).toHaveText(/^Un banc devant la poste et un autre/);
+  } finally {
+    await wire.close();
+    await context.close();
   }
 });
