@@ -4,8 +4,9 @@
 #include <benchmark/benchmark.h>
 
 #include "random_session.hpp"
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/record.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/wire/board_json.hpp"
+#include "ruche/wire/record.hpp"
 
 using namespace ruche;
 

@@ -19,8 +19,9 @@
 #include <vector>
 
 #include "random_session.hpp"
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/codec.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/wire/board_json.hpp"
+#include "ruche/wire/codec.hpp"
 
 namespace {
 

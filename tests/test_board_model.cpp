@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/visibility.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/wire/visibility.hpp"
 
 using namespace ruche::protocol;
 

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "random_session.hpp"
-#include "ruche/protocol/minutes.hpp"
+#include "ruche/minutes/minutes.hpp"
+#include "ruche/wire/board_json.hpp"
+#include "ruche/wire/session_export.hpp"
 
 using namespace ruche::protocol;
 
@@ -755,7 +757,7 @@ TEST_CASE("HTML and Markdown escape everything people wrote") {
     CHECK_FALSE(contains(html, "<u>"));
     CHECK(contains(html, "&lt;script&gt;alert('x')&lt;/script&gt;"));
     CHECK(
-        contains(html, "content=\"Que faire ? &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\""));
+        contains(html, "content=\"Que faire ? &lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;\""));
     CHECK(contains(html, "<title>Compte-rendu — &lt;Atelier&gt; &amp; \"réunion\"</title>"));
     CHECK(contains(html, "@media print"));
     CHECK(contains(html, "@page"));

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "ruche/protocol/codec.hpp"
-#include "ruche/protocol/messages.hpp"
-#include "ruche/protocol/record.hpp"
+#include "ruche/wire/codec.hpp"
+#include "ruche/wire/messages.hpp"
+#include "ruche/wire/record.hpp"
 
 using namespace ruche::protocol;
 

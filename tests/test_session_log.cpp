@@ -8,6 +8,7 @@
 
 #include "random_session.hpp"
 #include "ruche/server/session_log.hpp"
+#include "ruche/wire/board_json.hpp"
 #include "temp_dir.hpp"
 
 using namespace ruche;

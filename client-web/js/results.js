@@ -1,6 +1,6 @@
 // What a closed session decided, as the phones show it: the themes ranked by
 // their dots, each with its best ideas and its action plan, then the ideas
-// with the most dots. The ranking is the minutes' (protocol/src/minutes_model.cpp),
+// with the most dots. The ranking is the minutes' (protocol/minutes/src/minutes_model.cpp),
 // so that the phone and the compte-rendu never disagree.
 
 import { t } from './i18n.js';

@@ -95,7 +95,7 @@ const run = (name, args, mustCover) => {
   }
 };
 
-// Every op kind of the protocol (protocol/src/vocabulary.cpp): the fixture
+// Every op kind of the protocol (protocol/board/src/vocabulary.cpp): the fixture
 // must use each, so a kind nobody folds cannot pass unnoticed.
 const ALL_KINDS = [
   'note.add', 'note.edit', 'note.move', 'note.color', 'note.delete', 'note.merge', 'note.group',

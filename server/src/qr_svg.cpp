@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "ruche/minutes/xml_text.hpp"
+
 namespace ruche::server {
 
 namespace {
@@ -12,79 +14,6 @@ namespace {
 struct qrcode_deleter {
     void operator()(QRcode* code) const noexcept { QRcode_free(code); }
 };
-
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when the
-// byte there does not start one (overlong forms and surrogates included).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length = 0;
-    unsigned char min_second = 0x80;
-    unsigned char max_second = 0xbf;
-    if (lead < 0x80) return 1;
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        if (lead == 0xe0) min_second = 0xa0;  // overlong
-        if (lead == 0xed) max_second = 0x9f;  // surrogates
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        if (lead == 0xf0) min_second = 0x90;  // overlong
-        if (lead == 0xf4) max_second = 0x8f;  // above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (i + length > text.size()) return 0;
-    if (byte(i + 1) < min_second || byte(i + 1) > max_second) return 0;
-    for (std::size_t k = 2; k < length; ++k) {
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
-    }
-    return length;
-}
-
-// Text content for XML: markup characters escaped, and what XML 1.0 cannot
-// hold at all (control characters, invalid UTF-8) replaced by U+FFFD, so that
-// any input still gives a well-formed document.
-void append_xml_text(std::string& out, std::string_view text) {
-    constexpr std::string_view replacement = "\xef\xbf\xbd";
-    for (std::size_t i = 0; i < text.size();) {
-        const char c = text[i];
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default: {
-                const auto u = static_cast<unsigned char>(c);
-                if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                    out += replacement;
-                    break;
-                }
-                const std::size_t length = utf8_sequence_length(text, i);
-                if (length == 0) {
-                    out += replacement;
-                    break;
-                }
-                out.append(text.substr(i, length));
-                i += length;
-                continue;
-            }
-        }
-        ++i;
-    }
-}
 
 }  // namespace
 
@@ -119,7 +48,7 @@ std::optional<std::string> qr_svg(std::string_view text) {
     svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ";
     svg += size + ' ' + size;
     svg += "\" shape-rendering=\"crispEdges\" role=\"img\"><title>";
-    append_xml_text(svg, text);
+    protocol::append_xml_text(svg, text, protocol::quotes::escaped);
     svg += "</title><rect width=\"" + size + "\" height=\"" + size + "\" fill=\"#fff\"/>";
     svg += "<path fill=\"#000\" d=\"";
     // One closed rectangle per horizontal run of dark modules.

@@ -11,8 +11,8 @@
 #include <string>
 #include <system_error>
 
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/result.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/board/result.hpp"
 #include "session_meta.hpp"
 
 namespace ruche::server {

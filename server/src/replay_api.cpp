@@ -10,8 +10,9 @@
 #include "file_name.hpp"
 #include "http_util.hpp"
 #include "room.hpp"
-#include "ruche/protocol/minutes.hpp"
-#include "ruche/protocol/visibility.hpp"
+#include "ruche/minutes/minutes.hpp"
+#include "ruche/wire/session_export.hpp"
+#include "ruche/wire/visibility.hpp"
 #include "time_zone.hpp"
 
 namespace ruche::server {

@@ -10,8 +10,8 @@
 #include "app.hpp"
 #include "op_writer.hpp"
 #include "outbox.hpp"
+#include "ruche/wire/visibility.hpp"
 #include "secrets.hpp"
-#include "ruche/protocol/visibility.hpp"
 #include "ws_session.hpp"
 
 namespace ruche::server {

@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "rate_limit.hpp"
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/messages.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/wire/messages.hpp"
 #include "session_meta.hpp"
 
 namespace ruche::server {

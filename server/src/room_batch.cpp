@@ -11,7 +11,7 @@
 #include "op_writer.hpp"
 #include "outbox.hpp"
 #include "room.hpp"
-#include "ruche/protocol/visibility.hpp"
+#include "ruche/wire/visibility.hpp"
 
 namespace ruche::server {
 

@@ -1,6 +1,7 @@
 #include "ruche/server/session_log.hpp"
+#include "ruche/wire/board_json.hpp"
 
-#include "ruche/protocol/record.hpp"
+#include "ruche/wire/record.hpp"
 
 #include <algorithm>
 #include <limits>

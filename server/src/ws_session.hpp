@@ -20,7 +20,7 @@
 
 #include "connection_gate.hpp"
 #include "rate_limit.hpp"
-#include "ruche/protocol/messages.hpp"
+#include "ruche/wire/messages.hpp"
 
 namespace ruche::server {
 

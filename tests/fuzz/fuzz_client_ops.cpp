@@ -17,11 +17,12 @@
 #include <vector>
 
 #include "fuzz_target.hpp"
-#include "ruche/protocol/board.hpp"
-#include "ruche/protocol/codec.hpp"
-#include "ruche/protocol/messages.hpp"
-#include "ruche/protocol/record.hpp"
-#include "ruche/protocol/visibility.hpp"
+#include "ruche/board/board.hpp"
+#include "ruche/wire/board_json.hpp"
+#include "ruche/wire/codec.hpp"
+#include "ruche/wire/messages.hpp"
+#include "ruche/wire/record.hpp"
+#include "ruche/wire/visibility.hpp"
 
 using namespace ruche::protocol;
 using ruche::fuzz::require;

@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "fuzz_target.hpp"
-#include "ruche/protocol/codec.hpp"
-#include "ruche/protocol/errc.hpp"
-#include "ruche/protocol/minutes.hpp"
+#include "ruche/board/errc.hpp"
+#include "ruche/wire/codec.hpp"
+#include "ruche/wire/session_export.hpp"
 
 using namespace ruche::protocol;
 using ruche::fuzz::require;

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "fuzz_target.hpp"
-#include "ruche/protocol/codec.hpp"
-#include "ruche/protocol/record.hpp"
+#include "ruche/wire/codec.hpp"
+#include "ruche/wire/record.hpp"
 
 using namespace ruche::protocol;
 using ruche::fuzz::require;

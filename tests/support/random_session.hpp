@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "ruche/protocol/board.hpp"
+#include "ruche/board/board.hpp"
 
 namespace ruche::testing {
 

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <vector>
 
-#include "ruche/protocol/board.hpp"
+#include "ruche/board/board.hpp"
 #include "ruche/storage/op_log.hpp"
 
 namespace ruche::server {
