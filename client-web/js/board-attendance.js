@@ -4,8 +4,9 @@
 
 import { t } from './i18n.js';
 import { el, replaceKeepingEdits } from './dom.js';
+import { LIMITS } from './vocabulary.js';
 
-const MAX = 1000;
+const MAX = LIMITS.scribe_attendance;
 
 const countOf = (state, profile) => state.scribe_attendance?.[profile] ?? 0;
 

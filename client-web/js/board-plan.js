@@ -7,8 +7,9 @@
 import { t } from './i18n.js';
 import { el } from './dom.js';
 import { actionsOf } from './board-state.js';
+import { LIMITS } from './vocabulary.js';
 
-const LIMITS = { what: 300, who: 200, when: 200 };
+const MAX_CHARS = { what: LIMITS.action_chars, who: LIMITS.action_detail_chars, when: LIMITS.action_detail_chars };
 const FIELDS = ['what', 'who', 'when'];
 
 // Problems to show under a theme's plan, kept across re-renders.
@@ -41,7 +42,7 @@ export function actionPlan(state, th, send) {
 function fieldsOf(prefix, values) {
   const inputs = {};
   const labelled = FIELDS.map((name) => {
-    const input = el('input', { id: `${prefix}-${name}`, defaultValue: values[name] ?? '', maxLength: LIMITS[name] });
+    const input = el('input', { id: `${prefix}-${name}`, defaultValue: values[name] ?? '', maxLength: MAX_CHARS[name] });
     input.dataset.key = `${prefix}-${name}`;
     inputs[name] = input;
     const label = el('label', { htmlFor: input.id, textContent: t(`board.plan_${name}`) });

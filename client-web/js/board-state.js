@@ -8,21 +8,12 @@
 // against the C++ fold of recorded sessions that use every op kind; the
 // replay page relies on it.
 
+import { EMPTY_BOARD } from './vocabulary.js';
+
 // The state of a board before its first op, as the server's `board{}`
 // serialises: the default settings, which a session's first op
 // (settings.set) then replaces.
-export function emptyBoard() {
-  return {
-    seq: 0, created_time: 0, updated_time: 0,
-    settings: {
-      title: '', question: '', vote_budget: 5, anonymous: true, note_max_length: 500,
-      profiles: [...PROFILES], time_zone: '', hidden_votes: false,
-    },
-    phase: 'writing', locked: false, timer: null,
-    notes: {}, themes: {}, participants: {}, phases: [],
-    deleted_notes: {}, deleted_themes: {}, actions: {}, scribe_attendance: {},
-  };
-}
+export const emptyBoard = () => structuredClone(EMPTY_BOARD);
 
 // viewer.bin: the viewer is a facilitator, whose state keeps deleted notes
 // and themes (the bin, for undo). Everyone else just drops them, as the
@@ -263,7 +254,3 @@ export const votesHidden = (state) => state.phase === 'voting' && state.settings
 export function presentCount(state) {
   return Object.values(state.participants).filter((p) => p.present && p.role === 'participant').length;
 }
-
-export const PHASES = ['writing', 'reveal', 'clustering', 'voting', 'synthesis', 'closed'];
-export const COLORS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'];
-export const PROFILES = ['habitant', 'agent', 'association', 'institution', 'elu', 'autre'];

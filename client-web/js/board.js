@@ -4,7 +4,8 @@
 
 import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
-import { PHASES, COLORS, presentCount, votesHidden } from './board-state.js';
+import { presentCount, votesHidden } from './board-state.js';
+import { COLORS, LAYOUT, LIMITS, PHASES } from './vocabulary.js';
 import { rememberSession, forgetSession, boardStorageKey } from './recent.js';
 import { createWorldView } from './board-view.js';
 import { createPanZoom, followDrag } from './pan-zoom.js';
@@ -236,7 +237,7 @@ function themeControls(state, th, showSynthesis) {
   // Once closed the server refuses renaming and deleting themes; the
   // synthesis and the action plan stay open (often finished afterwards).
   const closed = state.phase === 'closed';
-  const input = keyed(el('input', { defaultValue: th.title, maxLength: 200, readOnly: closed }), 'title');
+  const input = keyed(el('input', { defaultValue: th.title, maxLength: LIMITS.title_chars, readOnly: closed }), 'title');
   input.setAttribute('aria-label', t('board.theme_title_of', { title: th.title }));
   const rename = keyed(el('button', { type: 'button', textContent: t('board.rename'), disabled: closed }), 'rename');
   rename.addEventListener('click', () => {
@@ -348,8 +349,8 @@ function dropNote(noteId, theme, at) {
   send({ kind: 'note.move', note: noteId, x: spot.x, y: spot.y });
 }
 
-// The server's grid for notes outside a theme (protocol: spot_width, spot_height).
-const CELL = { width: 300, height: 260 };
+// The server's grid for notes outside a theme.
+const CELL = { width: LAYOUT.spot_width, height: LAYOUT.spot_height };
 
 // Where a dropped note lands: the cell of the grid nearest to where it was
 // let go that no other note or theme covers, so a drop never hides a note.
@@ -585,6 +586,7 @@ function showDeleted() {
 
 // ---------------------------------------------------------------- start
 
+$('theme-title').maxLength = LIMITS.title_chars;
 await loadLanguage();
 setupLanguageSwitch($('lang-switch'), render);
 if (!token) {

@@ -7,7 +7,8 @@
 import { loadLanguage, setupLanguageSwitch, t, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
 import { el, setText } from './dom.js';
-import { COLORS, votesHidden } from './board-state.js';
+import { votesHidden } from './board-state.js';
+import { COLORS, LIMITS } from './vocabulary.js';
 import { renderResults } from './results.js';
 import { VoteList, voteItems, dotsLeft } from './phone-vote.js';
 
@@ -332,6 +333,7 @@ $('join-form').addEventListener('submit', (e) => {
 // Lets the page open again without network (see sw.js).
 navigator.serviceWorker?.register('/sw.js').catch(() => {});
 
+$('name').maxLength = LIMITS.name_chars;
 await loadLanguage();
 renderColors();
 setupLanguageSwitch($('lang-switch'), () => {

@@ -1,7 +1,7 @@
 // Start page: join with a code, or create a session and go to its board.
 
 import { loadLanguage, setupLanguageSwitch, t, formatDateTime } from './i18n.js';
-import { PROFILES } from './board-state.js';
+import { LIMITS, PROFILES } from './vocabulary.js';
 import { rememberedSessions, rememberSession, tokenOf } from './recent.js';
 import { askToDeleteSession } from './session-delete.js';
 import { importSession } from './session-import.js';
@@ -132,6 +132,8 @@ document.getElementById('import-form').addEventListener('submit', async (e) => {
   }
 });
 
+document.getElementById('title').maxLength = LIMITS.title_chars;
+document.getElementById('question').maxLength = LIMITS.question_chars;
 await loadLanguage();
 renderProfiles();
 renderRecent();

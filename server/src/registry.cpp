@@ -6,6 +6,7 @@
 
 #include "app.hpp"
 #include "room.hpp"
+#include "ruche/board/fold.hpp"
 #include "secrets.hpp"
 #include "session_meta.hpp"
 
@@ -105,12 +106,13 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
     std::string id;
     const std::string token = new_identity(id, meta);
     if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
-    protocol::board board;
+    protocol::log_fold fold;
+    const protocol::board& board = fold.state();
     std::vector<logged_op> batch;
     constexpr std::size_t batch_size = 512;
     std::uint64_t last_checkpoint = 0;
     for (std::size_t i = 0; i < log.size(); ++i) {
-        if (!protocol::apply(board, log[i])) return storage::errc::corruption;
+        if (fold.add(log[i])) return storage::errc::corruption;
         batch.push_back({log[i], {}});
         const bool last = i + 1 == log.size();
         if (batch.size() == batch_size || last) {
@@ -127,7 +129,7 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
             batch.clear();
         }
     }
-    open_room(id, std::move(board), meta);
+    open_room(id, std::move(fold).take(), meta);
     out = {id, meta.join_code, token};
     spdlog::info("session {} imported ({} ops)", id, log.size());
     return {};

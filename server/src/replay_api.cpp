@@ -10,6 +10,7 @@
 #include "file_name.hpp"
 #include "http_util.hpp"
 #include "room.hpp"
+#include "ruche/board/fold.hpp"
 #include "ruche/minutes/minutes.hpp"
 #include "ruche/wire/session_export.hpp"
 #include "ruche/wire/visibility.hpp"
@@ -46,18 +47,6 @@ std::optional<Int> parse_int(std::string_view s) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
     return value;
-}
-
-// The board after the ops of a log already read, up to `up_to` (0: all):
-// no second trip to the op log.
-std::optional<protocol::board> fold(const std::vector<protocol::stamped_op>& log,
-                                    std::uint64_t up_to = 0) {
-    protocol::board board;
-    for (const auto& op : log) {
-        if (up_to != 0 && op.seq > up_to) break;
-        if (!protocol::apply(board, op)) return std::nullopt;
-    }
-    return board;
 }
 
 http_response storage_error(const http_request& request) {
@@ -99,7 +88,7 @@ std::optional<shareable_session> shareable(const app& a, const std::vector<proto
                                            const protocol::board& board) {
     if (!board.settings.anonymous) return shareable_session{log, board};
     auto shared = protocol::anonymized_log(board, log, a.cfg.anonymity_threshold);
-    auto shown = fold(shared);
+    auto shown = protocol::fold(shared);
     if (!shown) return std::nullopt;
     return shareable_session{std::move(shared), std::move(*shown)};
 }
@@ -107,7 +96,7 @@ std::optional<shareable_session> shareable(const app& a, const std::vector<proto
 std::optional<shareable_session> read_shareable(app& a, const std::string& session_id) {
     std::vector<protocol::stamped_op> log;
     if (a.sessions.read_ops(session_id, log)) return std::nullopt;
-    const auto board = fold(log);
+    const auto board = protocol::fold(log);
     if (!board) return std::nullopt;
     return shareable(a, log, *board);
 }
@@ -191,7 +180,7 @@ http_response state_at_seq(app& a, const http_request& request, const std::strin
     }
     std::vector<protocol::stamped_op> prefix;
     if (a.sessions.read_ops(session_id, prefix, seq)) return storage_error(request);
-    const auto board = fold(protocol::anonymized_log(final, prefix, a.cfg.anonymity_threshold));
+    const auto board = protocol::fold(protocol::anonymized_log(final, prefix, a.cfg.anonymity_threshold));
     if (!board) return storage_error(request);
     return json_ok(request, protocol::facilitator_view(*board));
 }
@@ -231,7 +220,7 @@ http_response session_state_at(app& a, const http_request& request, const std::s
         return json_error(request, http::status::not_found, "before_start",
                           "the session had not started");
     }
-    const auto board = fold(log, seq);
+    const auto board = protocol::fold(log, seq);
     if (!board) return storage_error(request);
     return json_ok(request, protocol::facilitator_view(*board));
 }
@@ -273,7 +262,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     }
     std::vector<protocol::stamped_op> log;
     if (a.sessions.read_ops(session_id, log)) return storage_error(request);
-    const auto folded = fold(log);
+    const auto folded = protocol::fold(log);
     if (!folded) return storage_error(request);
     const protocol::board& board = *folded;
     const auto words = load_catalog(a, lang);

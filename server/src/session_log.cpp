@@ -1,10 +1,11 @@
 #include "ruche/server/session_log.hpp"
-#include "ruche/wire/board_json.hpp"
-
-#include "ruche/wire/record.hpp"
 
 #include <algorithm>
 #include <limits>
+
+#include "ruche/board/fold.hpp"
+#include "ruche/wire/board_json.hpp"
+#include "ruche/wire/record.hpp"
 
 namespace ruche::server {
 
@@ -42,32 +43,44 @@ std::error_code session_log::append(std::string_view session, const std::vector<
     return log_.append(session, batch.records, batch.cp ? &*batch.cp : nullptr);
 }
 
+std::error_code session_log::replay(std::string_view session, std::uint64_t from, std::uint64_t up_to,
+                                    const std::function<std::error_code(protocol::stamped_op&&)>& each) const {
+    const std::uint64_t limit = up_to == 0 ? std::numeric_limits<std::uint64_t>::max() : up_to;
+    std::vector<storage::record> records;
+    std::uint64_t next = std::max<std::uint64_t>(from, 1);
+    while (next <= limit) {
+        records.clear();
+        if (auto ec = log_.read(session, next, read_chunk, records)) return ec;
+        for (auto& r : records) {
+            if (r.seq > limit) return {};
+            auto s = protocol::decode_record(r.payload);
+            if (!s || s->seq != r.seq) return storage::errc::corruption;
+            if (auto ec = each(std::move(s).value())) return ec;
+        }
+        if (records.size() < read_chunk) break;
+        next = records.back().seq + 1;
+    }
+    return {};
+}
+
 std::error_code session_log::load(std::string_view session, protocol::board& out,
                                   std::uint64_t at_seq) const {
     const std::uint64_t limit = at_seq == 0 ? std::numeric_limits<std::uint64_t>::max() : at_seq;
-    protocol::board b;
     std::optional<storage::checkpoint> cp;
     if (auto ec = log_.latest_checkpoint(session, limit, cp)) return ec;
+    protocol::log_fold fold;
     if (cp) {
         auto parsed = protocol::parse_json(cp->payload);
         if (!parsed) return storage::errc::corruption;
         auto restored = protocol::board_from_json(*parsed);
         if (!restored || restored->seq != cp->seq) return storage::errc::corruption;
-        b = std::move(restored).value();
+        fold = protocol::log_fold(std::move(restored).value());
     }
-    std::vector<storage::record> records;
-    while (b.seq < limit) {
-        records.clear();
-        if (auto ec = log_.read(session, b.seq + 1, read_chunk, records)) return ec;
-        if (records.empty()) break;
-        for (const auto& r : records) {
-            if (r.seq > limit) break;
-            auto s = protocol::decode_record(r.payload);
-            if (!s || s->seq != r.seq || !protocol::apply(b, *s)) return storage::errc::corruption;
-        }
-        if (records.size() < read_chunk) break;
-    }
-    out = std::move(b);
+    const auto ec = replay(session, fold.state().seq + 1, at_seq, [&](protocol::stamped_op&& s) {
+        return fold.add(s) ? make_error_code(storage::errc::corruption) : std::error_code{};
+    });
+    if (ec) return ec;
+    out = std::move(fold).take();
     return {};
 }
 
@@ -75,22 +88,10 @@ std::error_code session_log::read_ops(std::string_view session,
                                       std::vector<protocol::stamped_op>& out,
                                       std::uint64_t up_to) const {
     out.clear();
-    const std::uint64_t limit = up_to == 0 ? std::numeric_limits<std::uint64_t>::max() : up_to;
-    std::vector<storage::record> records;
-    std::uint64_t next = 1;
-    while (next <= limit) {
-        records.clear();
-        if (auto ec = log_.read(session, next, read_chunk, records)) return ec;
-        for (const auto& r : records) {
-            if (r.seq > limit) return {};
-            auto s = protocol::decode_record(r.payload);
-            if (!s || s->seq != r.seq) return storage::errc::corruption;
-            out.push_back(std::move(s).value());
-        }
-        if (records.size() < read_chunk) break;
-        next = records.back().seq + 1;
-    }
-    return {};
+    return replay(session, 1, up_to, [&](protocol::stamped_op&& s) {
+        out.push_back(std::move(s));
+        return std::error_code{};
+    });
 }
 
 }  // namespace ruche::server

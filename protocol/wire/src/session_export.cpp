@@ -11,6 +11,7 @@
 
 #include "ruche/wire/session_export.hpp"
 
+#include "ruche/board/fold.hpp"
 #include "ruche/wire/board_json.hpp"
 
 namespace ruche::protocol {
@@ -41,10 +42,8 @@ class log_reader {
         const std::string where = "log[" + std::to_string(i) + "]";
         auto decoded = decode_stamped(entry);
         if (!decoded) return fail(located(where, decoded.error()));
-        if (auto applied = apply(folded_, *decoded); !applied) {
-            return fail(located(where, applied.error()));
-        }
-        if (folded_.notes.size() + folded_.deleted_notes.size() > limits_.max_notes) {
+        if (auto refused = folded_.add(*decoded)) return fail(located(where, *refused));
+        if (folded_.state().notes.size() + folded_.state().deleted_notes.size() > limits_.max_notes) {
             return fail({errc::too_long,
                          where + ": more than " + std::to_string(limits_.max_notes) + " notes"});
         }
@@ -60,7 +59,7 @@ class log_reader {
         // Files written before the bin, action plans, scribe attendance and
         // time zones and hidden votes existed have no such keys: what they
         // have must still match.
-        json expected = to_json(folded_);
+        json expected = to_json(folded_.state());
         for (auto it = expected.begin(); it != expected.end();) {
             it = state.contains(it.key()) ? std::next(it) : expected.erase(it);
         }
@@ -80,7 +79,7 @@ class log_reader {
         return {why.code, where + (why.detail.empty() ? "" : ": " + why.detail)};
     }
     export_limits limits_;
-    board folded_;
+    log_fold folded_;
     std::vector<stamped_op> ops_;
     std::optional<rejection> failed_;
 };

@@ -6,6 +6,7 @@
 // at or below it plus the tail of the log.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +45,15 @@ class session_log {
     std::error_code append(std::string_view session, const std::vector<logged_op>& ops,
                            const protocol::board& after);
 
-    // The state after applying every op with seq <= at_seq (0: all of them).
+    // The one reader of a session's log: each op with `from` <= seq <=
+    // `up_to` (0: to the end), decoded, handed to `each` in order. An error
+    // `each` returns stops the reading and is returned. Loading a state and
+    // reading the ops below are this with a fold or a list.
+    std::error_code replay(std::string_view session, std::uint64_t from, std::uint64_t up_to,
+                           const std::function<std::error_code(protocol::stamped_op&&)>& each) const;
+
+    // The state after applying every op with seq <= at_seq (0: all of them):
+    // the newest checkpoint at or below it, then the log folded from there.
     std::error_code load(std::string_view session, protocol::board& out,
                          std::uint64_t at_seq = 0) const;
 
