@@ -484,9 +484,7 @@ bool overlap(point a, std::int32_t aw, std::int32_t ah, point b, std::int32_t bw
 
 // Stamps the op as the server does (ids, places), then applies it.
 result<audience> stamped(session& s, const std::string& who, op o) {
-    stamped_op st{s.b.seq + 1, 1'764'000'000'000, who, std::move(o)};
-    assign_server_fields(s.b, st);
-    return apply(s.b, st);
+    return apply(s.b, stamp(s.b, std::move(o), 1'764'000'000'000, who));
 }
 
 }  // namespace
@@ -577,8 +575,7 @@ TEST_CASE("a tidied board tells participants where their own notes went, not whi
     session s;
     s.note("p1", "n1", "La mienne");
     s.note("p2", "n2", "Celle de quelqu'un d'autre");
-    stamped_op st{s.b.seq + 1, 1'764'000'000'000, "f1", ops::board_arrange{}};
-    assign_server_fields(s.b, st);
+    const stamped_op st = stamp(s.b, ops::board_arrange{}, 1'764'000'000'000, "f1");
     auto r = apply(s.b, st);
     REQUIRE(r.ok());
     CHECK(r->per_viewer);  // so the server projects it for each participant

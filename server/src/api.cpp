@@ -291,12 +291,12 @@ http_response handle_request(app& a, const http_request& request, const std::str
 
     if (parts.size() == 1 && parts[0] == "healthz") {
         // Still 200 when the disk is full: reads and exports are served.
-        const bool writable = a.sessions.log().health().writable;
+        const bool writable = a.logs.log().health().writable;
         return json_response(request, http::status::ok,
                              {{"status", writable ? "ok" : "degraded"}, {"storage_writable", writable}});
     }
     if (parts.size() == 1 && parts[0] == "metrics") {
-        const auto health = a.sessions.log().health();
+        const auto health = a.logs.log().health();
         a.metrics.storage_writable.set(health.writable ? 1 : 0);
         a.metrics.storage_write_failures.set(static_cast<std::int64_t>(health.failures));
         a.metrics.imports_under_way.set(static_cast<std::int64_t>(a.imports.under_way()));

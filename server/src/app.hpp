@@ -23,7 +23,7 @@ struct app {
         : cfg(std::move(c)),
           public_url(std::move(public_url_)),
           ioc(io),
-          sessions(log, cfg.checkpoint_every),
+          logs(log, cfg.checkpoint_every),
           writer(log, metrics),
           rooms(*this),
           join_attempts(cfg.limits.join_failures_per_minute, std::chrono::seconds(60)),
@@ -33,7 +33,7 @@ struct app {
     config cfg;
     std::string public_url;  // no trailing slash
     boost::asio::io_context& ioc;
-    session_log sessions;
+    session_log logs;  // every board session's op log, with the board model
     struct metrics metrics;
     op_writer writer;  // the durability stage: every room's appends, off the network threads
     // HTTP requests (minutes, imports, deletions, replays) and session loads:

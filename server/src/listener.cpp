@@ -8,7 +8,7 @@
 #include "app.hpp"
 #include "client_address.hpp"
 #include "connection_gate.hpp"
-#include "http_session.hpp"
+#include "http_connection.hpp"
 
 namespace ruche::server {
 
@@ -56,8 +56,8 @@ void listener::do_accept() {
                 connection_slot slot(self->app_.gate, proxy ? "proxy " + peer : address_key(peer),
                                      proxy);
                 if (slot.place() != connection_gate::place::none) {
-                    // An overflow place is answered at once and closed (http_session).
-                    std::make_shared<http_session>(std::move(socket), self->app_, std::move(slot))
+                    // An overflow place is answered at once and closed (http_connection).
+                    std::make_shared<http_connection>(std::move(socket), self->app_, std::move(slot))
                         ->run();
                 } else {
                     // Over every limit, the overflow lane too: refuse at once.

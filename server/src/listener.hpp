@@ -1,6 +1,6 @@
 #pragma once
 
-// Accepts TCP connections and gives each to an http_session, within the
+// Accepts TCP connections and gives each to an http_connection, within the
 // server's connection limit.
 
 #include <boost/asio/ip/tcp.hpp>

@@ -9,16 +9,16 @@
 #include <utility>
 #include <vector>
 
-#include "ws_session.hpp"
+#include "ws_connection.hpp"
 
 namespace ruche::server {
 
 class outbox {
   public:
-    void add(const std::weak_ptr<ws_session>& to, ws_session::message m) {
+    void add(const std::weak_ptr<ws_connection>& to, ws_connection::message m) {
         if (auto conn = to.lock()) add(conn, std::move(m));
     }
-    void add(const std::shared_ptr<ws_session>& conn, ws_session::message m) {
+    void add(const std::shared_ptr<ws_connection>& conn, ws_connection::message m) {
         auto [it, fresh] = index_.try_emplace(conn.get(), parts_.size());
         if (fresh) parts_.push_back({conn, {}});
         parts_[it->second].second.push_back(std::move(m));
@@ -30,8 +30,8 @@ class outbox {
     }
 
   private:
-    std::vector<std::pair<std::shared_ptr<ws_session>, std::vector<ws_session::message>>> parts_;
-    std::unordered_map<const ws_session*, std::size_t> index_;
+    std::vector<std::pair<std::shared_ptr<ws_connection>, std::vector<ws_connection::message>>> parts_;
+    std::unordered_map<const ws_connection*, std::size_t> index_;
 };
 
 }  // namespace ruche::server

@@ -14,12 +14,12 @@ namespace ruche::server {
 
 std::error_code registry::load_index() {
     std::vector<std::string> ids;
-    if (auto ec = app_.sessions.log().list_sessions(ids)) return ec;
+    if (auto ec = app_.logs.log().list_sessions(ids)) return ec;
     std::lock_guard lock(mutex_);
     std::size_t digested = 0;
     for (const auto& id : ids) {
         std::optional<std::string> bytes;
-        if (auto ec = app_.sessions.log().get_metadata(id, bytes)) return ec;
+        if (auto ec = app_.logs.log().get_metadata(id, bytes)) return ec;
         const auto meta = bytes ? session_meta::parse(*bytes) : std::nullopt;
         if (!meta) {
             spdlog::warn("session {} has no readable metadata; it cannot be joined", id);
@@ -29,7 +29,7 @@ std::error_code registry::load_index() {
         by_token_[meta->facilitator_token_digest] = id;
         if (meta->had_plain_tokens) {
             // Before any room runs: nothing else writes this metadata yet.
-            if (auto ec = app_.sessions.log().put_metadata(id, meta->serialize())) return ec;
+            if (auto ec = app_.logs.log().put_metadata(id, meta->serialize())) return ec;
             ++digested;
         }
     }
@@ -92,8 +92,8 @@ std::error_code registry::create(const session_options& options, created_session
     for (const auto& o : first) {
         if (!protocol::apply(board, o.op)) return storage::errc::corruption;
     }
-    if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
-    if (auto ec = app_.sessions.append(id, first, board)) return ec;
+    if (auto ec = app_.logs.log().put_metadata(id, meta.serialize())) return ec;
+    if (auto ec = app_.logs.append(id, first, board)) return ec;
     open_room(id, std::move(board), meta);
     out = {id, meta.join_code, token};
     spdlog::info("session {} created", id);
@@ -105,7 +105,7 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
     session_meta meta;
     std::string id;
     const std::string token = new_identity(id, meta);
-    if (auto ec = app_.sessions.log().put_metadata(id, meta.serialize())) return ec;
+    if (auto ec = app_.logs.log().put_metadata(id, meta.serialize())) return ec;
     protocol::log_fold fold;
     const protocol::board& board = fold.state();
     std::vector<logged_op> batch;
@@ -119,9 +119,9 @@ std::error_code registry::import(const std::vector<protocol::stamped_op>& log,
             // Checkpoints as a live session takes them (further apart as the
             // board grows), and one of the final state: an import of 20,000
             // notes writes a few states, not one per 1,000 ops.
-            const bool checkpoint = last || app_.sessions.checkpoint_due(last_checkpoint, board);
+            const bool checkpoint = last || app_.logs.checkpoint_due(last_checkpoint, board);
             const auto prepared = session_log::prepare(batch, board, checkpoint);
-            if (auto ec = app_.sessions.log().append(id, prepared.records,
+            if (auto ec = app_.logs.log().append(id, prepared.records,
                                                      prepared.cp ? &*prepared.cp : nullptr)) {
                 return ec;
             }
@@ -167,11 +167,11 @@ std::shared_ptr<room> registry::room_for(const std::string& session_id, std::err
 
 std::shared_ptr<room> registry::load_room(const std::string& session_id, std::error_code& ec) {
     std::optional<std::string> bytes;
-    if ((ec = app_.sessions.log().get_metadata(session_id, bytes))) return nullptr;
+    if ((ec = app_.logs.log().get_metadata(session_id, bytes))) return nullptr;
     const auto meta = bytes ? session_meta::parse(*bytes) : std::nullopt;
     if (!meta) return nullptr;
     protocol::board board;
-    if ((ec = app_.sessions.load(session_id, board))) {
+    if ((ec = app_.logs.load(session_id, board))) {
         spdlog::error("session {} cannot be loaded: {}", session_id, ec.message());
         return nullptr;
     }
@@ -181,7 +181,7 @@ std::shared_ptr<room> registry::load_room(const std::string& session_id, std::er
     }
     // Retries are recognised in memory, without a read per op.
     std::vector<std::pair<std::string, std::uint64_t>> client_ops;
-    if ((ec = app_.sessions.log().client_ops(session_id, client_ops))) return nullptr;
+    if ((ec = app_.logs.log().client_ops(session_id, client_ops))) return nullptr;
     return std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops));
 }
 
@@ -205,7 +205,7 @@ std::error_code registry::reconcile_presence(const std::string& session_id,
         departures.push_back({std::move(s), {}});
     }
     if (departures.empty()) return {};
-    if (auto ec = app_.sessions.append(session_id, departures, after)) return ec;
+    if (auto ec = app_.logs.append(session_id, departures, after)) return ec;
     board = std::move(after);
     return {};
 }
@@ -242,7 +242,7 @@ std::error_code registry::erase(const std::string& session_id) {
         r->retire(static_cast<std::uint16_t>(boost::beast::websocket::close_code::normal),
                   "session deleted");
     }
-    return app_.sessions.log().delete_session(session_id);
+    return app_.logs.log().delete_session(session_id);
 }
 
 void registry::shutdown_all() {

@@ -95,7 +95,7 @@ std::optional<shareable_session> shareable(const app& a, const std::vector<proto
 
 std::optional<shareable_session> read_shareable(app& a, const std::string& session_id) {
     std::vector<protocol::stamped_op> log;
-    if (a.sessions.read_ops(session_id, log)) return std::nullopt;
+    if (a.logs.read_ops(session_id, log)) return std::nullopt;
     const auto board = protocol::fold(log);
     if (!board) return std::nullopt;
     return shareable(a, log, *board);
@@ -169,17 +169,17 @@ std::optional<std::string> zip_odt(const protocol::odt_parts& parts) {
 http_response state_at_seq(app& a, const http_request& request, const std::string& session_id,
                            std::uint64_t seq) {
     protocol::board final;
-    if (a.sessions.load(session_id, final)) return storage_error(request);
+    if (a.logs.load(session_id, final)) return storage_error(request);
     if (seq > final.seq) {
         return json_error(request, http::status::not_found, "out_of_range", "no op has this seq yet");
     }
     if (!final.settings.anonymous) {
         protocol::board at;
-        if (a.sessions.load(session_id, at, seq)) return storage_error(request);
+        if (a.logs.load(session_id, at, seq)) return storage_error(request);
         return json_ok(request, protocol::facilitator_view(at));
     }
     std::vector<protocol::stamped_op> prefix;
-    if (a.sessions.read_ops(session_id, prefix, seq)) return storage_error(request);
+    if (a.logs.read_ops(session_id, prefix, seq)) return storage_error(request);
     const auto board = protocol::fold(protocol::anonymized_log(final, prefix, a.cfg.anonymity_threshold));
     if (!board) return storage_error(request);
     return json_ok(request, protocol::facilitator_view(*board));
@@ -227,7 +227,7 @@ http_response session_state_at(app& a, const http_request& request, const std::s
 
 http_response session_timeline(app& a, const http_request& request, const std::string& session_id) {
     std::vector<protocol::stamped_op> log;
-    if (a.sessions.read_ops(session_id, log)) return storage_error(request);
+    if (a.logs.read_ops(session_id, log)) return storage_error(request);
     json ops = json::array();
     json markers = json::array();
     for (const auto& op : log) {
@@ -261,7 +261,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
                           "lang must be fr or en");
     }
     std::vector<protocol::stamped_op> log;
-    if (a.sessions.read_ops(session_id, log)) return storage_error(request);
+    if (a.logs.read_ops(session_id, log)) return storage_error(request);
     const auto folded = protocol::fold(log);
     if (!folded) return storage_error(request);
     const protocol::board& board = *folded;

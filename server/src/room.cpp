@@ -12,7 +12,7 @@
 #include "outbox.hpp"
 #include "ruche/wire/visibility.hpp"
 #include "secrets.hpp"
-#include "ws_session.hpp"
+#include "ws_connection.hpp"
 
 namespace ruche::server {
 
@@ -71,19 +71,19 @@ std::int64_t room::now_ms() const {
     return std::max<std::int64_t>(now, board_.updated_time);
 }
 
-void room::join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator) {
+void room::join(std::shared_ptr<ws_connection> conn, protocol::hello hello, bool facilitator) {
     net::post(strand_, [self = shared_from_this(), conn = std::move(conn), hello = std::move(hello),
                         facilitator] { self->on_join(conn, hello, facilitator); });
 }
 
-void room::submit(std::shared_ptr<ws_session> conn, std::string op_id, protocol::op op) {
+void room::submit(std::shared_ptr<ws_connection> conn, std::string op_id, protocol::op op) {
     net::post(strand_, [self = shared_from_this(), conn = std::move(conn), op_id = std::move(op_id),
                         op = std::move(op)]() mutable {
         self->on_submit(conn, std::move(op_id), std::move(op));
     });
 }
 
-void room::leave(std::shared_ptr<ws_session> conn) {
+void room::leave(std::shared_ptr<ws_connection> conn) {
     net::post(strand_,
               [self = shared_from_this(), conn = std::move(conn)] { self->on_leave(conn); });
 }
@@ -109,7 +109,7 @@ bool room::connected(const std::string& participant) const {
                        [&](const joiner& j) { return j.participant == participant; });
 }
 
-void room::on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
+void room::on_join(const std::shared_ptr<ws_connection>& conn, const protocol::hello& hello,
                    bool facilitator) {
     const auto refuse = [&](rejection why) {
         conn->send(shared_text(protocol::error_message(why)));
@@ -271,7 +271,7 @@ std::string room::welcome(const joiner& j) const {
     return w.dump();
 }
 
-void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id, protocol::op op) {
+void room::on_submit(const std::shared_ptr<ws_connection>& conn, std::string op_id, protocol::op op) {
     auto it = std::find_if(members_.begin(), members_.end(),
                            [&](const member& m) { return m.key == conn.get(); });
     if (it == members_.end()) {
@@ -301,7 +301,7 @@ void room::on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id,
     enqueue({conn, it->participant, std::move(op_id), std::move(op)});
 }
 
-void room::on_leave(const std::shared_ptr<ws_session>& conn) {
+void room::on_leave(const std::shared_ptr<ws_connection>& conn) {
     std::string participant;
     if (auto it = std::find_if(members_.begin(), members_.end(),
                                [&](const member& m) { return m.key == conn.get(); });

@@ -31,7 +31,7 @@
 namespace ruche::server {
 
 struct app;
-class ws_session;
+class ws_connection;
 class outbox;
 
 // A room's public face, readable from any thread (HTTP join info).
@@ -56,9 +56,9 @@ class room : public std::enable_shared_from_this<room> {
     room_summary summary() const;
 
     // Thread-safe: each posts its work onto the room's strand.
-    void join(std::shared_ptr<ws_session> conn, protocol::hello hello, bool facilitator);
-    void submit(std::shared_ptr<ws_session> conn, std::string op_id, protocol::op op);
-    void leave(std::shared_ptr<ws_session> conn);
+    void join(std::shared_ptr<ws_connection> conn, protocol::hello hello, bool facilitator);
+    void submit(std::shared_ptr<ws_connection> conn, std::string op_id, protocol::op op);
+    void leave(std::shared_ptr<ws_connection> conn);
     // Records everyone's departure, then closes every connection with `code`.
     void close_all(std::uint16_t code, std::string reason);
     // The session is being deleted: from now on nothing is appended to its
@@ -67,13 +67,13 @@ class room : public std::enable_shared_from_this<room> {
 
   private:
     struct member {
-        std::weak_ptr<ws_session> conn;
-        const ws_session* key;
+        std::weak_ptr<ws_connection> conn;
+        const ws_connection* key;
         std::string participant;  // "" for a viewer of a closed session
         bool facilitator;
     };
     struct pending_op {
-        std::weak_ptr<ws_session> conn;  // empty for server-emitted ops
+        std::weak_ptr<ws_connection> conn;  // empty for server-emitted ops
         std::string by;
         std::string op_id;
         protocol::op op;
@@ -84,7 +84,7 @@ class room : public std::enable_shared_from_this<room> {
     };
     // Someone whose hello was accepted, waiting for durable state to be welcomed.
     struct joiner {
-        std::shared_ptr<ws_session> conn;
+        std::shared_ptr<ws_connection> conn;
         std::string participant;  // "" for a viewer of a closed session
         std::string token;
         bool facilitator = false;
@@ -96,10 +96,10 @@ class room : public std::enable_shared_from_this<room> {
     };
     struct batch;  // a batch being made durable
 
-    void on_join(const std::shared_ptr<ws_session>& conn, const protocol::hello& hello,
+    void on_join(const std::shared_ptr<ws_connection>& conn, const protocol::hello& hello,
                  bool facilitator);
-    void on_submit(const std::shared_ptr<ws_session>& conn, std::string op_id, protocol::op op);
-    void on_leave(const std::shared_ptr<ws_session>& conn);
+    void on_submit(const std::shared_ptr<ws_connection>& conn, std::string op_id, protocol::op op);
+    void on_leave(const std::shared_ptr<ws_connection>& conn);
     void on_close_all(std::uint16_t code, const std::string& reason, bool record_departures);
 
     void enqueue(pending_op op);
@@ -133,7 +133,7 @@ class room : public std::enable_shared_from_this<room> {
     std::atomic<bool> retired_{false};
     token_bucket join_rate_;  // new participants
     // Ops per participant, whatever number of connections they have open
-    // (each connection also has its own limit, in ws_session).
+    // (each connection also has its own limit, in ws_connection).
     std::unordered_map<std::string, token_bucket> op_rates_;
     mutable std::mutex summary_mutex_;
     room_summary summary_;

@@ -21,12 +21,12 @@ using protocol::errc;
 // The batch being made durable, and what to say once it is (or is not).
 struct room::batch {
     struct applied {
-        std::weak_ptr<ws_session> conn;
+        std::weak_ptr<ws_connection> conn;
         std::string op_id;
         protocol::audience audience;
     };
     struct retry {
-        std::weak_ptr<ws_session> conn;
+        std::weak_ptr<ws_connection> conn;
         std::string op_id;
         std::uint64_t seq;
     };
@@ -77,8 +77,7 @@ void room::flush() {
                 continue;
             }
         }
-        protocol::stamped_op s{board_.seq + 1, now_ms(), p.by, std::move(p.op)};
-        protocol::assign_server_fields(board_, s);
+        auto s = protocol::stamp(board_, std::move(p.op), now_ms(), p.by);
         auto outcome = protocol::apply(board_, s);
         if (!outcome) {
             app_.metrics.ops_rejected_total.inc();
@@ -94,7 +93,7 @@ void room::flush() {
 
     op_writer::request r;
     r.session = id_;
-    const bool checkpoint = !b->logged.empty() && app_.sessions.checkpoint_due(last_checkpoint_, board_);
+    const bool checkpoint = !b->logged.empty() && app_.logs.checkpoint_due(last_checkpoint_, board_);
     if (checkpoint) last_checkpoint_ = board_.seq;
     auto prepared = session_log::prepare(b->logged, board_, checkpoint);
     r.records = std::move(prepared.records);
@@ -148,7 +147,7 @@ void room::on_durable(batch& b, std::error_code ec) {
 }
 
 void room::refuse_everything(batch& b, outbox& out) {
-    const auto unavailable = [&](const std::weak_ptr<ws_session>& conn, const std::string& op_id) {
+    const auto unavailable = [&](const std::weak_ptr<ws_connection>& conn, const std::string& op_id) {
         if (!op_id.empty()) {
             out.add(conn, shared_text(protocol::error_message({errc::storage_unavailable, {}}, op_id)));
         }
@@ -167,7 +166,7 @@ void room::refuse_everything(batch& b, outbox& out) {
     joiners_.clear();
     meta_ = durable_meta_;
     protocol::board reloaded;
-    if (!app_.sessions.load(id_, reloaded)) board_ = std::move(reloaded);
+    if (!app_.logs.load(id_, reloaded)) board_ = std::move(reloaded);
 }
 
 void room::broadcast(const past_event& e, outbox& out) {

@@ -97,7 +97,7 @@ void server::run(unsigned threads, bool stop_on_signals) {
     impl_->a.importer.stop();
     impl_->a.importer.join();
     impl_->a.writer.stop();
-    if (auto ec = impl_->a.sessions.log().flush()) {
+    if (auto ec = impl_->a.logs.log().flush()) {
         spdlog::error("op log flush failed at shutdown: {}", ec.message());
     }
 }

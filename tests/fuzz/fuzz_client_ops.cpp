@@ -37,8 +37,7 @@ struct session {
     std::vector<std::string> records;
 
     bool submit(const std::string& by, op o) {
-        stamped_op s{b.seq + 1, start_time + static_cast<std::int64_t>(b.seq) * 1000, by, std::move(o)};
-        assign_server_fields(b, s);
+        const stamped_op s = stamp(b, std::move(o), start_time + static_cast<std::int64_t>(b.seq) * 1000, by);
         const board before = b;
         auto outcome = apply(b, s);
         if (!outcome) {

@@ -603,7 +603,8 @@ ops::board_arrange arrangement(const board& b) {
     return out;
 }
 
-void assign_server_fields(const board& b, stamped_op& s) {
+stamped_op stamp(const board& b, op o, std::int64_t time, std::string by) {
+    stamped_op s{b.seq + 1, time, std::move(by), std::move(o)};
     const auto seq = std::to_string(s.seq);
     if (auto* add = std::get_if<ops::note_add>(&s.op)) {
         add->note = "n" + seq;
@@ -621,6 +622,7 @@ void assign_server_fields(const board& b, stamped_op& s) {
     }
     if (auto* arrange = std::get_if<ops::board_arrange>(&s.op)) *arrange = arrangement(b);
     if (auto* action = std::get_if<ops::action_add>(&s.op)) action->action = "a" + seq;
+    return s;
 }
 
 bool can_see(const board& b, const note& n, std::string_view viewer) {

@@ -188,11 +188,12 @@ point theme_spot(const board& b);
 // themes side by side in the order they were created.
 ops::board_arrange arrangement(const board& b);
 
-// Completes a client's op the way the server stamps it at `s.seq`: the ids
-// it assigns (note n<seq>, theme t<seq>, action a<seq>), a free spot for a
-// note or theme whose author left the place to the server, and the places of
-// a tidied board. Then `apply` it.
-void assign_server_fields(const board& b, stamped_op& s);
+// The stamp step: a client's op made a complete action, as the server logs
+// it, before `apply`: the next seq, the time and author given, the ids the
+// server assigns (note n<seq>, theme t<seq>, action a<seq>), a free spot for
+// a note or theme whose author left the place to the server, and the places
+// of a tidied board. Pure: the clock is the caller's.
+stamped_op stamp(const board& b, op o, std::int64_t time, std::string by);
 
 // The id and role of the person looking (visibility.hpp builds their views).
 bool is_facilitator(const board& b, std::string_view viewer);

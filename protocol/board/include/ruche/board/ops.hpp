@@ -80,7 +80,7 @@ struct vote_target {
 namespace ops {
 
 struct note_add {
-    std::string note;  // assigned by the server
+    std::string note;  // assigned by `stamp`
     std::string text;
     protocol::color color = color::yellow;
     point at;
@@ -128,7 +128,7 @@ struct note_group {
     bool operator==(const note_group&) const = default;
 };
 struct theme_create {
-    std::string theme;  // assigned by the server
+    std::string theme;  // assigned by `stamp`
     std::string title;
     point at;
     // The client sent no position: the server puts the theme right of
@@ -162,7 +162,7 @@ struct theme_synthesis {
 };
 // One line of a theme's action plan: what is to be done, by whom, by when.
 struct action_add {
-    std::string action;  // assigned by the server
+    std::string action;  // assigned by `stamp`
     std::string theme;
     std::string what;
     std::string who;

@@ -1,4 +1,4 @@
-#include "ws_session.hpp"
+#include "ws_connection.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -17,7 +17,7 @@ namespace net = boost::asio;
 using protocol::errc;
 
 
-ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
+ws_connection::ws_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
                        std::string client)
     : ws_(std::move(socket)),
       app_(a),
@@ -26,11 +26,11 @@ ws_session::ws_session(net::ip::tcp::socket&& socket, app& a, connection_slot sl
       remote_(std::move(client)),
       rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {}
 
-ws_session::~ws_session() {
+ws_connection::~ws_connection() {
     app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queued_bytes_));
 }
 
-void ws_session::run(beast::http::request<beast::http::string_body> request) {
+void ws_connection::run(beast::http::request<beast::http::string_body> request) {
     net::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
         const auto& limits = self->app_.cfg.limits;
         websocket::stream_base::timeout timeouts;
@@ -49,7 +49,7 @@ void ws_session::run(beast::http::request<beast::http::string_body> request) {
     });
 }
 
-void ws_session::on_accept(beast::error_code ec) {
+void ws_connection::on_accept(beast::error_code ec) {
     if (ec) return;
     app_.metrics.connections.add(1);
     app_.metrics.connections_total.inc();
@@ -59,7 +59,7 @@ void ws_session::on_accept(beast::error_code ec) {
     do_read();
 }
 
-void ws_session::arm_deadline(std::chrono::steady_clock::time_point due) {
+void ws_connection::arm_deadline(std::chrono::steady_clock::time_point due) {
     if (deadline_armed_ && due >= deadline_due_) return;  // it will look again then
     deadline_armed_ = true;
     deadline_due_ = due;
@@ -70,7 +70,7 @@ void ws_session::arm_deadline(std::chrono::steady_clock::time_point due) {
     });
 }
 
-void ws_session::on_deadline() {
+void ws_connection::on_deadline() {
     deadline_armed_ = false;
     if (gone_) return;
     const auto now = std::chrono::steady_clock::now();
@@ -98,14 +98,14 @@ namespace {
 constexpr std::size_t read_step = 256;
 }  // namespace
 
-void ws_session::do_read() {
+void ws_connection::do_read() {
     ws_.async_read_some(buffer_, read_step,
                         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->on_read(ec, n);
                         });
 }
 
-void ws_session::on_read(beast::error_code ec, std::size_t) {
+void ws_connection::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         // Closed by the peer, timed out, or too big a message (Beast already
         // answered 1009 for that one).
@@ -128,7 +128,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     do_read();
 }
 
-void ws_session::handle(std::string_view text, bool is_text) {
+void ws_connection::handle(std::string_view text, bool is_text) {
     if (!rate_.try_take(std::chrono::steady_clock::now())) {
         app_.metrics.rate_limited_total.inc();
         if (++strikes_ > app_.cfg.limits.rate_strikes_before_close) {
@@ -171,7 +171,7 @@ void ws_session::handle(std::string_view text, bool is_text) {
     room_->submit(shared_from_this(), std::move(op.op_id), std::move(op.op));
 }
 
-void ws_session::handle_hello(protocol::hello hello) {
+void ws_connection::handle_hello(protocol::hello hello) {
     if (state_ != state::waiting_hello) {
         reply_error({errc::already_joined, {}});
         return;
@@ -222,7 +222,7 @@ void ws_session::handle_hello(protocol::hello hello) {
     });
 }
 
-void ws_session::enter(std::shared_ptr<room> r, protocol::hello hello, bool facilitator) {
+void ws_connection::enter(std::shared_ptr<room> r, protocol::hello hello, bool facilitator) {
     if (gone_) return;
     if (!r) {
         state_ = state::waiting_hello;
@@ -237,7 +237,7 @@ void ws_session::enter(std::shared_ptr<room> r, protocol::hello hello, bool faci
     early_ops_.clear();
 }
 
-void ws_session::joined(std::string participant) {
+void ws_connection::joined(std::string participant) {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
@@ -251,31 +251,31 @@ void ws_session::joined(std::string participant) {
               });
 }
 
-void ws_session::join_failed() {
+void ws_connection::join_failed() {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
         self->state_ = state::waiting_hello;
         self->room_.reset();
     });
 }
 
-void ws_session::reply_error(protocol::rejection why, std::string_view op_id) {
+void ws_connection::reply_error(protocol::rejection why, std::string_view op_id) {
     enqueue(shared_text(protocol::error_message(why, op_id)));
 }
 
-void ws_session::send(message m) {
+void ws_connection::send(message m) {
     net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(m)]() mutable {
         self->enqueue(std::move(m));
     });
 }
 
-void ws_session::send(std::vector<message> messages) {
+void ws_connection::send(std::vector<message> messages) {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), messages = std::move(messages)]() mutable {
                   for (auto& m : messages) self->enqueue(std::move(m));
               });
 }
 
-void ws_session::enqueue(message m) {
+void ws_connection::enqueue(message m) {
     if (closing_ || gone_) return;
     if (queued_bytes_ + m->size() > app_.cfg.limits.send_queue_bytes) {
         // A client that does not read must not grow our memory nor slow the others.
@@ -303,7 +303,7 @@ constexpr std::size_t max_coalesced_bytes = 256 * 1024;
 const char newline = '\n';
 }  // namespace
 
-void ws_session::do_write() {
+void ws_connection::do_write() {
     if (gone_ || queue_.empty()) {
         // Closed meanwhile: what was queued was dropped, the close frame is due.
         writing_ = false;
@@ -333,7 +333,7 @@ void ws_session::do_write() {
     });
 }
 
-void ws_session::on_write(beast::error_code ec, std::size_t) {
+void ws_connection::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     for (; in_write_ > 0; --in_write_) {
         const std::size_t size = queue_.front()->size();
@@ -355,13 +355,13 @@ void ws_session::on_write(beast::error_code ec, std::size_t) {
     }
 }
 
-void ws_session::close(std::uint16_t code, std::string reason) {
+void ws_connection::close(std::uint16_t code, std::string reason) {
     net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
         self->do_close(code, reason);
     });
 }
 
-void ws_session::do_close(std::uint16_t code, std::string reason) {
+void ws_connection::do_close(std::uint16_t code, std::string reason) {
     if (closing_ || gone_) return;
     closing_ = true;
     // Drop what is not being written yet; the close frame goes right after.
@@ -378,7 +378,7 @@ void ws_session::do_close(std::uint16_t code, std::string reason) {
     }
 }
 
-void ws_session::on_gone() {
+void ws_connection::on_gone() {
     if (gone_) return;
     gone_ = true;
     deadline_.cancel();

@@ -32,15 +32,15 @@ inline std::shared_ptr<const std::string> shared_text(std::string s) {
     return std::make_shared<const std::string>(std::move(s));
 }
 
-class ws_session : public std::enable_shared_from_this<ws_session> {
+class ws_connection : public std::enable_shared_from_this<ws_connection> {
   public:
     // More than the byte cap lets wait (a message is at least a few bytes).
     static constexpr std::size_t max_queued_messages = 1u << 20;
 
     // `client`: whom limits count this connection against (client_address.hpp).
-    ws_session(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot,
+    ws_connection(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot,
                std::string client);
-    ~ws_session();
+    ~ws_connection();
 
     // Accepts the upgrade request read by the HTTP session.
     void run(boost::beast::http::request<boost::beast::http::string_body> request);

@@ -2,7 +2,7 @@
 
 // One HTTP connection: reads requests (with a body limit and a deadline),
 // answers them through `handle_request`, and hands WebSocket upgrades of /ws
-// to a ws_session once the Origin is checked.
+// to a ws_connection once the Origin is checked.
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -16,9 +16,9 @@ namespace ruche::server {
 
 struct app;
 
-class http_session : public std::enable_shared_from_this<http_session> {
+class http_connection : public std::enable_shared_from_this<http_connection> {
   public:
-    http_session(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot);
+    http_connection(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot);
     void run();
 
   private:

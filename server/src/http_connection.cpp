@@ -1,4 +1,4 @@
-#include "http_session.hpp"
+#include "http_connection.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -8,7 +8,7 @@
 #include "client_address.hpp"
 #include "app.hpp"
 #include "replay_api.hpp"
-#include "ws_session.hpp"
+#include "ws_connection.hpp"
 
 namespace ruche::server {
 
@@ -16,18 +16,18 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-http_session::http_session(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
+http_connection::http_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
     : stream_(std::move(socket)), app_(a), slot_(std::move(slot)) {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
 }
 
-void http_session::run() {
+void http_connection::run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
-void http_session::do_read() {
+void http_connection::do_read() {
     parser_.emplace();
     // The header first: an import may carry a whole session, others stay
     // small. The parser checks a Content-Length against its limit as soon as
@@ -66,7 +66,7 @@ void http_session::do_read() {
         });
 }
 
-void http_session::on_read(beast::error_code ec, std::size_t) {
+void http_connection::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) {
         stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
@@ -120,7 +120,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             send(std::move(res));
             return;
         }
-        std::make_shared<ws_session>(stream_.release_socket(), app_, std::move(slot_), client_)
+        std::make_shared<ws_connection>(stream_.release_socket(), app_, std::move(slot_), client_)
             ->run(parser_->release());
         return;
     }
@@ -151,7 +151,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     });
 }
 
-void http_session::refuse_import(import_gate::verdict why) {
+void http_connection::refuse_import(import_gate::verdict why) {
     const bool address = why == import_gate::verdict::address_busy;
     auto res = address ? json_error(parser_->get(), http::status::too_many_requests,
                                     "import_in_progress",
@@ -163,7 +163,7 @@ void http_session::refuse_import(import_gate::verdict why) {
     send(std::move(res));
 }
 
-void http_session::send(http::response<http::string_body> response) {
+void http_connection::send(http::response<http::string_body> response) {
     auto res = std::make_shared<http::response<http::string_body>>(std::move(response));
     response_ = res;
     const bool keep_alive = res->keep_alive();
@@ -173,7 +173,7 @@ void http_session::send(http::response<http::string_body> response) {
                       });
 }
 
-void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+void http_connection::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     response_.reset();
     if (ec) return;
     if (!keep_alive) {
