@@ -100,6 +100,8 @@ code_info info(errc e) noexcept {
             return {"too_many_joins", "many people are joining this session at once, try again in a few seconds"};
         case errc::session_full:
             return {"session_full", "this session has as many participants as it may take"};
+        case errc::corrupt_record:
+            return {"corrupt_record", "an op-log record does not decode"};
     }
     return {"unknown_error", "unknown error"};
 }

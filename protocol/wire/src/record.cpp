@@ -366,7 +366,7 @@ std::string encode_record(const stamped_op& s) {
 
 result<stamped_op> decode_record(std::string_view bytes) {
     if (!bytes.empty() && bytes.front() == '{') return parse_stamped(bytes);
-    if (bytes.empty() || bytes.front() != binary_format) return rejection{errc::not_json, "unknown record format"};
+    if (bytes.empty() || bytes.front() != binary_format) return rejection{errc::corrupt_record, "unknown record format"};
     reader in(bytes.substr(1));
     stamped_op s;
     in(s.seq);
@@ -376,7 +376,7 @@ result<stamped_op> decode_record(std::string_view bytes) {
     if (!in.ok() || kind >= std::variant_size_v<op> ||
         !read_op(in, kind, s.op, std::make_index_sequence<std::variant_size_v<op>>{}) || !in.ok() ||
         !in.done() || !values_valid(s)) {
-        return rejection{errc::wrong_type, "corrupt record"};
+        return rejection{errc::corrupt_record, "corrupt record"};
     }
     return s;
 }

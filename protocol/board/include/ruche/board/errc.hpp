@@ -59,6 +59,7 @@ enum class errc {
     not_deleted,
     too_many_joins,  // transient: many people joining one session at once
     session_full,    // the session has as many participants as it may
+    corrupt_record,  // an op-log record that does not decode (never sent to a client)
 };
 
 const std::error_category& protocol_category() noexcept;
