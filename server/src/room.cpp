@@ -225,30 +225,30 @@ void room::welcome_ready(outbox& out) {
 }
 
 std::string room::viewer_welcome() const {
-    return protocol::json{{"type", "welcome"},
-                          {"session_id", id_},
-                          {"role", "viewer"},
-                          {"seq", board_.seq},
-                          {"state", protocol::project(board_, {})}}
-        .dump();
+    protocol::welcome w;
+    w.session_id = id_;
+    w.role = "viewer";
+    w.seq = board_.seq;
+    w.state = protocol::project(board_, {});
+    return protocol::welcome_message(std::move(w));
 }
 
 std::string room::welcome(const joiner& j) const {
+    protocol::welcome w;
+    w.session_id = id_;
+    w.role = j.facilitator ? "facilitator" : "participant";
+    w.participant_id = j.participant;
+    w.seq = board_.seq;
+    w.participant_token = j.token;
+    if (j.facilitator) {
+        w.join_code = meta_.join_code;
+        w.join_url = app_.join_url(meta_.join_code);
+    }
     // Resume with exactly the missed events when they are all still in memory.
     std::optional<std::uint64_t> resume_after;
     if (j.last_seq && *j.last_seq <= board_.seq && j.returning) {
         const std::uint64_t oldest = recent_.empty() ? board_.seq + 1 : recent_.front().op.seq;
         if (*j.last_seq + 1 >= oldest) resume_after = *j.last_seq;
-    }
-    protocol::json w = {{"type", "welcome"},
-                        {"session_id", id_},
-                        {"participant_id", j.participant},
-                        {"role", j.facilitator ? "facilitator" : "participant"},
-                        {"seq", board_.seq}};
-    if (!j.token.empty()) w["participant_token"] = j.token;
-    if (j.facilitator) {
-        w["join_code"] = meta_.join_code;
-        w["join_url"] = app_.join_url(meta_.join_code);
     }
     if (resume_after) {
         protocol::json events = protocol::json::array();
@@ -262,13 +262,13 @@ std::string room::welcome(const joiner& j) const {
                 events.push_back(std::move(*view));
             }
         }
-        w["events"] = std::move(events);
+        w.events = std::move(events);
     } else {
         // The facilitator sees everything, even before their own join is on the board.
-        w["state"] =
+        w.state =
             j.facilitator ? protocol::facilitator_view(board_) : protocol::project(board_, j.participant);
     }
-    return w.dump();
+    return protocol::welcome_message(std::move(w));
 }
 
 void room::on_submit(const std::shared_ptr<ws_connection>& conn, std::string op_id, protocol::op op) {

@@ -111,6 +111,18 @@ std::variant<client_message, message_rejection> decode_client_message(std::strin
     return message_rejection{{errc::unknown_type, detail::excerpt(name)}, {}};
 }
 
+std::string welcome_message(welcome w) {
+    json j = {{"type", "welcome"}, {"session_id", std::move(w.session_id)}, {"role", std::move(w.role)},
+              {"seq", w.seq}};
+    if (!w.participant_id.empty()) j["participant_id"] = std::move(w.participant_id);
+    if (!w.participant_token.empty()) j["participant_token"] = std::move(w.participant_token);
+    if (w.join_code) j["join_code"] = std::move(*w.join_code);
+    if (w.join_url) j["join_url"] = std::move(*w.join_url);
+    if (w.state) j["state"] = std::move(*w.state);
+    if (w.events) j["events"] = std::move(*w.events);
+    return j.dump();
+}
+
 std::string ack_message(std::string_view op_id, std::uint64_t seq) {
     return json{{"type", "ack"}, {"op_id", op_id}, {"seq", seq}}.dump();
 }

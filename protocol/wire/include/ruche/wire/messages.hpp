@@ -51,7 +51,25 @@ struct message_rejection {
 
 std::variant<client_message, message_rejection> decode_client_message(std::string_view text);
 
+// What a welcome says: who the connection is, where the board stands, then
+// the viewer's state, or only the events missed since `last_seq` when the
+// connection comes back and they are all still at hand.
+struct welcome {
+    std::string session_id;
+    std::string role;            // "viewer", "participant" or "facilitator"
+    std::string participant_id;  // empty for a viewer (and not sent)
+    std::uint64_t seq = 0;
+    std::string participant_token;  // sent when not empty
+    // Facilitators only: how people join.
+    std::optional<std::string> join_code;
+    std::optional<std::string> join_url;
+    // One of the two: the state as this viewer sees it, or the missed events.
+    std::optional<json> state;
+    std::optional<json> events;
+};
+
 // Server → client. Each returns the serialised JSON text of one message.
+std::string welcome_message(welcome w);
 std::string ack_message(std::string_view op_id, std::uint64_t seq);
 std::string error_message(const rejection& why, std::string_view op_id = {});
 // `event` is what project_event returned: {"seq","time","by"?,"op","state"?}.
