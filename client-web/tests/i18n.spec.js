@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverUrl } from './helpers.js';
+import { COLORS, PHASES, PROFILES } from '../js/vocabulary.js';
 
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (...parts) => readFileSync(path.join(clientDir, ...parts), 'utf8');
@@ -81,11 +82,7 @@ test.describe('catalogs', () => {
     expect(keys).toContain('board.private_count');
     expect(keys).toContain('board.unlock');
     // Keys built from a value: every value they can take.
-    const values = {
-      profile: ['habitant', 'agent', 'association', 'institution', 'elu', 'autre'],
-      color: ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'],
-      phase: ['writing', 'reveal', 'clustering', 'voting', 'synthesis', 'closed'],
-    };
+    const values = { profile: PROFILES, color: COLORS, phase: PHASES };
     for (const [prefix, list] of Object.entries(values)) for (const v of list) keys.add(`${prefix}.${v}`);
     for (const p of values.phase) keys.add(`phone.phase.${p}`);
     // t(`error.${code}`) shows any error the server sends.

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "op_fields.hpp"
 #include "ruche/board/text.hpp"
 
 namespace ruche::protocol {
@@ -147,373 +148,222 @@ class fields {
     std::optional<rejection> error_;
 };
 
-using detail::text_kind;
+template <typename E>
+struct enum_names;
+template <>
+struct enum_names<color> {
+    static constexpr auto parse = parse_color;
+    static constexpr errc unknown = errc::unknown_color;
+};
+template <>
+struct enum_names<phase> {
+    static constexpr auto parse = parse_phase;
+    static constexpr errc unknown = errc::unknown_phase;
+};
+template <>
+struct enum_names<profile> {
+    static constexpr auto parse = parse_profile;
+    static constexpr errc unknown = errc::unknown_profile;
+};
+template <>
+struct enum_names<role> {
+    static constexpr auto parse = parse_role;
+    static constexpr errc unknown = errc::unknown_role;
+};
 
-// A server-assigned id: absent from client ops, required in the log.
-std::string assigned_id(fields& f, std::string_view key, origin from) {
-    if (from == origin::client) {
-        if (f.find(key, false))
-            f.fail(errc::unknown_field, std::string(key) + " is assigned by the server");
-        return {};
-    }
-    return f.id(key);
-}
+using op_fields::count_rule;
+using op_fields::given_by;
+using op_fields::text_rule;
 
-vote_target read_target(fields& f) {
-    const json* note = f.find("note", false);
-    const json* theme = f.find("theme", false);
-    if (f.error()) return {};
-    if ((note == nullptr) == (theme == nullptr)) {
-        f.fail(note ? errc::unknown_field : errc::missing_field, "exactly one of note or theme");
-        return {};
-    }
-    if (note) return {vote_target::kind_t::note, f.id_value("note", *note)};
-    return {vote_target::kind_t::theme, f.id_value("theme", *theme)};
-}
+// Reads an op's fields from JSON, as op_fields.hpp lists them.
+class json_reader {
+  public:
+    json_reader(fields& f, origin from) : f_(f), from_(from) {}
 
-std::optional<profile> read_profile(fields& f) {
-    return f.name<profile>("profile", parse_profile, errc::unknown_profile, false);
-}
-
-void read(fields& f, origin from, ops::note_add& o) {
-    o.note = assigned_id(f, "note", from);
-    o.text = f.text("text", max_note_chars, text_kind::multiline);
-    o.color = f.name<color>("color", parse_color, errc::unknown_color).value_or(color::yellow);
-    // A client may leave the position to the server (both coordinates
-    // absent); the log always has one.
-    const bool has_x = f.find("x", false) != nullptr;
-    const bool has_y = f.find("y", false) != nullptr;
-    if (from == origin::client && !has_x && !has_y) {
-        o.place = true;
-    } else {
-        o.at = f.position();
-    }
-    o.profile = read_profile(f);
-}
-void read(fields& f, origin, ops::note_restore& o) {
-    o.note = f.id("note");
-}
-void read(fields& f, origin, ops::theme_restore& o) {
-    o.theme = f.id("theme");
-}
-void read(fields& f, origin from, ops::action_add& o) {
-    o.action = assigned_id(f, "action", from);
-    o.theme = f.id("theme");
-    o.what = f.text("what", max_action_chars, text_kind::line);
-    o.who = f.text("who", max_action_detail_chars, text_kind::line, false, true);
-    o.when = f.text("when", max_action_detail_chars, text_kind::line, false, true);
-}
-void read(fields& f, origin, ops::action_edit& o) {
-    o.action = f.id("action");
-    o.what = f.text("what", max_action_chars, text_kind::line);
-    o.who = f.text("who", max_action_detail_chars, text_kind::line, true, true);
-    o.when = f.text("when", max_action_detail_chars, text_kind::line, true, true);
-}
-void read(fields& f, origin, ops::action_delete& o) {
-    o.action = f.id("action");
-}
-void read(fields& f, origin, ops::attendance_set& o) {
-    o.profile = f.name<profile>("profile", parse_profile, errc::unknown_profile)
-                    .value_or(profile::habitant);
-    o.count = static_cast<std::uint32_t>(f.count("count", 0, max_scribe_attendance));
-}
-void read(fields& f, origin, ops::note_edit& o) {
-    o.note = f.id("note");
-    o.text = f.text("text", max_note_chars, text_kind::multiline);
-}
-void read(fields& f, origin, ops::note_move& o) {
-    o.note = f.id("note");
-    o.at = f.position();
-}
-void read(fields& f, origin, ops::note_color& o) {
-    o.note = f.id("note");
-    o.color = f.name<color>("color", parse_color, errc::unknown_color).value_or(color::yellow);
-}
-void read(fields& f, origin, ops::note_delete& o) {
-    o.note = f.id("note");
-}
-void read(fields& f, origin, ops::note_merge& o) {
-    o.note = f.id("note");
-    o.into = f.id("into");
-}
-void read(fields& f, origin, ops::note_group& o) {
-    o.note = f.id("note");
-    const json* theme = f.find("theme", false);
-    if (theme && !theme->is_null()) o.theme = f.id_value("theme", *theme);
-}
-void read(fields& f, origin from, ops::theme_create& o) {
-    o.theme = assigned_id(f, "theme", from);
-    o.title = f.text("title", max_title_chars, text_kind::line);
-    // As for notes: a client may leave the position to the server.
-    if (from == origin::client && !f.find("x", false) && !f.find("y", false)) {
-        o.place = true;
-    } else {
-        o.at = f.position();
-    }
-}
-
-// The places of a tidied board: [{"note": "n1", "x": 0, "y": 0}, ...].
-std::vector<placement> read_placements(fields& f, std::string_view key, std::string_view id_key,
-                                       origin from) {
-    if (from == origin::client) {
-        if (f.find(key, false)) f.fail(errc::unknown_field, std::string(key) + " is assigned by the server");
-        return {};
-    }
-    const json* list = f.find(key, true);
-    if (!list || f.error()) return {};
-    if (!list->is_array()) {
-        f.fail(errc::wrong_type, std::string(key) + " must be an array");
-        return {};
-    }
-    std::vector<placement> out;
-    out.reserve(list->size());
-    for (const auto& item : *list) {
-        if (!item.is_object()) {
-            f.fail(errc::not_object, std::string(key));
-            return {};
+    void id(std::string_view key, std::string& out, given_by by = given_by::client) {
+        if (by == given_by::stamp && from_ == origin::client) {
+            if (f_.find(key, false)) f_.fail(errc::unknown_field, std::string(key) + " is assigned by the server");
+            return;
         }
-        fields place(item);
-        placement p{place.id(id_key), place.position()};
-        place.finish();
-        if (const auto& why = place.error()) {
-            f.fail(why->code, why->detail);
-            return {};
-        }
-        out.push_back(std::move(p));
+        out = f_.id(key);
     }
-    return out;
-}
-void read(fields& f, origin from, ops::board_arrange& o) {
-    o.notes = read_placements(f, "notes", "note", from);
-    o.themes = read_placements(f, "themes", "theme", from);
-}
-void read(fields& f, origin, ops::theme_rename& o) {
-    o.theme = f.id("theme");
-    o.title = f.text("title", max_title_chars, text_kind::line);
-}
-void read(fields& f, origin, ops::theme_move& o) {
-    o.theme = f.id("theme");
-    o.at = f.position();
-}
-void read(fields& f, origin, ops::theme_delete& o) {
-    o.theme = f.id("theme");
-}
-void read(fields& f, origin, ops::theme_synthesis& o) {
-    o.theme = f.id("theme");
-    o.text = f.text("text", max_synthesis_chars, text_kind::multiline, true, true);
-}
-void read(fields& f, origin, ops::vote_add& o) {
-    o.target = read_target(f);
-}
-void read(fields& f, origin, ops::vote_remove& o) {
-    o.target = read_target(f);
-}
-void read(fields& f, origin, ops::phase_set& o) {
-    o.phase = f.name<phase>("phase", parse_phase, errc::unknown_phase).value_or(phase::writing);
-}
-void read(fields& f, origin, ops::board_lock& o) {
-    o.locked = f.flag("locked");
-}
-void read(fields& f, origin, ops::timer_start& o) {
-    o.seconds = static_cast<std::uint32_t>(f.count("seconds", 1, max_timer_seconds));
-}
-void read(fields&, origin, ops::timer_stop&) {}
-void read(fields& f, origin, ops::settings_set& o) {
-    if (f.find("title", false)) o.title = f.text("title", max_title_chars, text_kind::line);
-    if (f.find("question", false)) {
-        o.question = f.text("question", max_question_chars, text_kind::multiline, true, true);
+    void nullable_id(std::string_view key, std::optional<std::string>& out) {
+        const json* v = f_.find(key, false);
+        if (v && !v->is_null()) out = f_.id_value(key, *v);
     }
-    if (f.find("vote_budget", false)) {
-        o.vote_budget = static_cast<std::uint32_t>(f.count("vote_budget", 0, max_vote_budget));
+    void text(std::string_view key, std::string& out, const text_rule& r) {
+        out = f_.text(key, r.max_chars, r.kind, r.required, r.may_be_empty);
     }
-    if (f.find("anonymous", false)) o.anonymous = f.flag("anonymous");
-    if (f.find("note_max_length", false)) {
-        o.note_max_length =
-            static_cast<std::uint32_t>(f.count("note_max_length", 1, max_note_chars));
+    void text(std::string_view key, std::optional<std::string>& out, const text_rule& r) {
+        if (f_.find(key, false)) out = f_.text(key, r.max_chars, r.kind, true, r.may_be_empty);
     }
-    if (const json* list = f.find("profiles", false)) {
-        if (!list->is_array() || list->empty()) {
-            f.fail(errc::wrong_type, "profiles must be a non-empty array");
-        } else {
-            std::vector<profile> profiles;
-            for (const auto& item : *list) {
-                if (auto p = f.name_value<profile>("profiles", item, parse_profile,
-                                                   errc::unknown_profile)) {
-                    profiles.push_back(*p);
-                }
+    template <typename E>
+    void name(std::string_view key, E& out) {
+        out = f_.name<E>(key, enum_names<E>::parse, enum_names<E>::unknown).value_or(E{});
+    }
+    template <typename E>
+    void name(std::string_view key, std::optional<E>& out) {
+        out = f_.name<E>(key, enum_names<E>::parse, enum_names<E>::unknown, false);
+    }
+    // `place`: a client may leave the position to the server (both
+    // coordinates absent); the log always has one.
+    void position(point& at, bool* place = nullptr) {
+        if (place && from_ == origin::client) {
+            const bool has_x = f_.find("x", false) != nullptr;
+            const bool has_y = f_.find("y", false) != nullptr;
+            if (!has_x && !has_y) {
+                *place = true;
+                return;
             }
-            std::sort(profiles.begin(), profiles.end());
-            profiles.erase(std::unique(profiles.begin(), profiles.end()), profiles.end());
-            o.profiles = std::move(profiles);
+        }
+        at = f_.position();
+    }
+    void target(vote_target& out) {
+        const json* note = f_.find("note", false);
+        const json* theme = f_.find("theme", false);
+        if (f_.error()) return;
+        if ((note == nullptr) == (theme == nullptr)) {
+            f_.fail(note ? errc::unknown_field : errc::missing_field, "exactly one of note or theme");
+            return;
+        }
+        if (note) {
+            out = {vote_target::kind_t::note, f_.id_value("note", *note)};
+        } else {
+            out = {vote_target::kind_t::theme, f_.id_value("theme", *theme)};
         }
     }
-    if (f.find("time_zone", false)) {
-        o.time_zone = f.text("time_zone", max_time_zone_chars, text_kind::line);
-        if (!f.error() && !detail::is_time_zone_name(*o.time_zone)) {
-            f.fail(errc::out_of_range, "time_zone must be an IANA name such as Europe/Paris");
+    void flag(std::string_view key, bool& out) { out = f_.flag(key); }
+    void flag(std::string_view key, std::optional<bool>& out) {
+        if (f_.find(key, false)) out = f_.flag(key);
+    }
+    void count(std::string_view key, std::uint32_t& out, const count_rule& r) {
+        out = static_cast<std::uint32_t>(f_.count(key, r.min, r.max));
+    }
+    void count(std::string_view key, std::optional<std::uint32_t>& out, const count_rule& r) {
+        if (f_.find(key, false)) out = static_cast<std::uint32_t>(f_.count(key, r.min, r.max));
+    }
+    // A set of profiles: sorted, each once.
+    void profiles(std::string_view key, std::optional<std::vector<profile>>& out) {
+        const json* list = f_.find(key, false);
+        if (!list) return;
+        if (!list->is_array() || list->empty()) {
+            f_.fail(errc::wrong_type, std::string(key) + " must be a non-empty array");
+            return;
+        }
+        std::vector<profile> chosen;
+        for (const auto& item : *list) {
+            if (auto p = f_.name_value<profile>(key, item, parse_profile, errc::unknown_profile)) {
+                chosen.push_back(*p);
+            }
+        }
+        std::sort(chosen.begin(), chosen.end());
+        chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+        out = std::move(chosen);
+    }
+    void time_zone(std::string_view key, std::optional<std::string>& out) {
+        text(key, out, op_fields::time_zone_text);
+        if (out && !f_.error() && !detail::is_time_zone_name(*out)) {
+            f_.fail(errc::out_of_range, std::string(key) + " must be an IANA name such as Europe/Paris");
         }
     }
-    if (f.find("hidden_votes", false)) o.hidden_votes = f.flag("hidden_votes");
-    if (!f.error() && !o.title && !o.question && !o.vote_budget && !o.anonymous &&
-        !o.note_max_length && !o.profiles && !o.time_zone && !o.hidden_votes) {
-        f.fail(errc::missing_field, "at least one setting");
+    // The places of a tidied board: [{"note": "n1", "x": 0, "y": 0}, ...].
+    void placements(std::string_view key, std::string_view id_key, std::vector<placement>& out) {
+        if (from_ == origin::client) {
+            if (f_.find(key, false)) f_.fail(errc::unknown_field, std::string(key) + " is assigned by the server");
+            return;
+        }
+        const json* list = f_.find(key, true);
+        if (!list || f_.error()) return;
+        if (!list->is_array()) {
+            f_.fail(errc::wrong_type, std::string(key) + " must be an array");
+            return;
+        }
+        out.reserve(list->size());
+        for (const auto& item : *list) {
+            if (!item.is_object()) {
+                f_.fail(errc::not_object, std::string(key));
+                return;
+            }
+            fields place(item);
+            placement p{place.id(id_key), place.position()};
+            place.finish();
+            if (const auto& why = place.error()) {
+                f_.fail(why->code, why->detail);
+                return;
+            }
+            out.push_back(std::move(p));
+        }
     }
-}
-void read(fields& f, origin, ops::participant_join& o) {
-    o.participant = f.id("participant");
-    o.role = f.name<role>("role", parse_role, errc::unknown_role).value_or(role::participant);
-    o.name = f.text("name", max_name_chars, text_kind::line, false, true);
-    o.profile = read_profile(f);
-}
-void read(fields& f, origin, ops::participant_rename& o) {
-    o.name = f.text("name", max_name_chars, text_kind::line, true, true);
-    o.profile = read_profile(f);
-}
-void read(fields& f, origin, ops::participant_leave& o) {
-    o.participant = f.id("participant");
-}
+    void later() {}
+    void at_least_one(std::string_view what, bool any) {
+        if (!f_.error() && !any) f_.fail(errc::missing_field, std::string(what));
+    }
 
-json target_json(const vote_target& t) {
-    return {{t.kind == vote_target::kind_t::note ? "note" : "theme", t.id}};
-}
-void put_position(json& j, point p) {
-    j["x"] = p.x;
-    j["y"] = p.y;
-}
+  private:
+    fields& f_;
+    origin from_;
+};
 
-void write(json& j, const ops::note_add& o) {
-    j["note"] = o.note;
-    j["text"] = o.text;
-    j["color"] = to_string(o.color);
-    put_position(j, o.at);
-    if (o.profile) j["profile"] = to_string(*o.profile);
-}
-void write(json& j, const ops::note_restore& o) {
-    j["note"] = o.note;
-}
-void write(json& j, const ops::theme_restore& o) {
-    j["theme"] = o.theme;
-}
-void write(json& j, const ops::action_add& o) {
-    j["action"] = o.action;
-    j["theme"] = o.theme;
-    j["what"] = o.what;
-    j["who"] = o.who;
-    j["when"] = o.when;
-}
-void write(json& j, const ops::action_edit& o) {
-    j["action"] = o.action;
-    j["what"] = o.what;
-    j["who"] = o.who;
-    j["when"] = o.when;
-}
-void write(json& j, const ops::action_delete& o) {
-    j["action"] = o.action;
-}
-void write(json& j, const ops::attendance_set& o) {
-    j["profile"] = to_string(o.profile);
-    j["count"] = o.count;
-}
-void write(json& j, const ops::note_edit& o) {
-    j["note"] = o.note;
-    j["text"] = o.text;
-}
-void write(json& j, const ops::note_move& o) {
-    j["note"] = o.note;
-    put_position(j, o.at);
-}
-void write(json& j, const ops::note_color& o) {
-    j["note"] = o.note;
-    j["color"] = to_string(o.color);
-}
-void write(json& j, const ops::note_delete& o) {
-    j["note"] = o.note;
-}
-void write(json& j, const ops::note_merge& o) {
-    j["note"] = o.note;
-    j["into"] = o.into;
-}
-void write(json& j, const ops::note_group& o) {
-    j["note"] = o.note;
-    j["theme"] = o.theme ? json(*o.theme) : json(nullptr);
-}
-void write(json& j, const ops::theme_create& o) {
-    j["theme"] = o.theme;
-    j["title"] = o.title;
-    put_position(j, o.at);
-}
-json placements_json(const std::vector<placement>& list, std::string_view id_key) {
-    json out = json::array();
-    for (const auto& p : list) out.push_back({{id_key, p.id}, {"x", p.at.x}, {"y", p.at.y}});
-    return out;
-}
-void write(json& j, const ops::board_arrange& o) {
-    j["notes"] = placements_json(o.notes, "note");
-    j["themes"] = placements_json(o.themes, "theme");
-}
-void write(json& j, const ops::theme_rename& o) {
-    j["theme"] = o.theme;
-    j["title"] = o.title;
-}
-void write(json& j, const ops::theme_move& o) {
-    j["theme"] = o.theme;
-    put_position(j, o.at);
-}
-void write(json& j, const ops::theme_delete& o) {
-    j["theme"] = o.theme;
-}
-void write(json& j, const ops::theme_synthesis& o) {
-    j["theme"] = o.theme;
-    j["text"] = o.text;
-}
-void write(json& j, const ops::vote_add& o) {
-    j.update(target_json(o.target));
-}
-void write(json& j, const ops::vote_remove& o) {
-    j.update(target_json(o.target));
-}
-void write(json& j, const ops::phase_set& o) {
-    j["phase"] = to_string(o.phase);
-}
-void write(json& j, const ops::board_lock& o) {
-    j["locked"] = o.locked;
-}
-void write(json& j, const ops::timer_start& o) {
-    j["seconds"] = o.seconds;
-}
-void write(json&, const ops::timer_stop&) {}
-void write(json& j, const ops::settings_set& o) {
-    if (o.title) j["title"] = *o.title;
-    if (o.question) j["question"] = *o.question;
-    if (o.vote_budget) j["vote_budget"] = *o.vote_budget;
-    if (o.anonymous) j["anonymous"] = *o.anonymous;
-    if (o.note_max_length) j["note_max_length"] = *o.note_max_length;
-    if (o.profiles) {
+// Writes an op's fields to JSON, as op_fields.hpp lists them.
+class json_writer {
+  public:
+    explicit json_writer(json& j) : j_(j) {}
+
+    void id(std::string_view key, const std::string& v, given_by = given_by::client) { j_[std::string(key)] = v; }
+    void nullable_id(std::string_view key, const std::optional<std::string>& v) {
+        j_[std::string(key)] = v ? json(*v) : json(nullptr);
+    }
+    void text(std::string_view key, const std::string& v, const text_rule&) { j_[std::string(key)] = v; }
+    template <typename E>
+    void name(std::string_view key, const E& v) {
+        j_[std::string(key)] = to_string(v);
+    }
+    template <typename E>
+    void name(std::string_view key, const std::optional<E>& v) {
+        if (v) j_[std::string(key)] = to_string(*v);
+    }
+    void position(const point& at, const bool* = nullptr) {
+        j_["x"] = at.x;
+        j_["y"] = at.y;
+    }
+    void target(const vote_target& t) { j_[t.kind == vote_target::kind_t::note ? "note" : "theme"] = t.id; }
+    void flag(std::string_view key, bool v) { j_[std::string(key)] = v; }
+    void count(std::string_view key, std::uint32_t v, const count_rule&) { j_[std::string(key)] = v; }
+    void text(std::string_view key, const std::optional<std::string>& v, const text_rule&) {
+        if (v) j_[std::string(key)] = *v;
+    }
+    void flag(std::string_view key, const std::optional<bool>& v) {
+        if (v) j_[std::string(key)] = *v;
+    }
+    void count(std::string_view key, const std::optional<std::uint32_t>& v, const count_rule&) {
+        if (v) j_[std::string(key)] = *v;
+    }
+    void profiles(std::string_view key, const std::optional<std::vector<profile>>& v) {
+        if (!v) return;
         json list = json::array();
-        for (const auto p : *o.profiles) list.push_back(to_string(p));
-        j["profiles"] = std::move(list);
+        for (const auto p : *v) list.push_back(to_string(p));
+        j_[std::string(key)] = std::move(list);
     }
-    if (o.time_zone) j["time_zone"] = *o.time_zone;
-    if (o.hidden_votes) j["hidden_votes"] = *o.hidden_votes;
-}
-void write(json& j, const ops::participant_join& o) {
-    j["participant"] = o.participant;
-    j["role"] = to_string(o.role);
-    j["name"] = o.name;
-    if (o.profile) j["profile"] = to_string(*o.profile);
-}
-void write(json& j, const ops::participant_rename& o) {
-    j["name"] = o.name;
-    if (o.profile) j["profile"] = to_string(*o.profile);
-}
-void write(json& j, const ops::participant_leave& o) {
-    j["participant"] = o.participant;
-}
+    void time_zone(std::string_view key, const std::optional<std::string>& v) {
+        if (v) j_[std::string(key)] = *v;
+    }
+    void placements(std::string_view key, std::string_view id_key, const std::vector<placement>& list) {
+        json out = json::array();
+        for (const auto& p : list) out.push_back({{id_key, p.id}, {"x", p.at.x}, {"y", p.at.y}});
+        j_[std::string(key)] = std::move(out);
+    }
+    void later() {}
+    void at_least_one(std::string_view, bool) {}
+
+  private:
+    json& j_;
+};
 
 template <std::size_t... I>
 op make_op(std::size_t index, fields& f, origin from, std::index_sequence<I...>) {
     op out;
-    (void)((index == I ? (read(f, from, out.emplace<I>()), true) : false) || ...);
+    json_reader reader(f, from);
+    (void)((index == I ? (op_fields::describe(reader, out.emplace<I>()), true) : false) || ...);
     return out;
 }
 
@@ -546,7 +396,8 @@ result<op> decode_op(const json& j, origin from) {
 json encode_op(const op& o) {
     json j = json::object();
     j["kind"] = kind_name(o);
-    std::visit([&j](const auto& alt) { write(j, alt); }, o);
+    json_writer writer(j);
+    std::visit([&writer](const auto& alt) { op_fields::describe(writer, alt); }, o);
     return j;
 }
 

@@ -1,8 +1,9 @@
 // Binary records: a format byte, then seq, time and author, then the op's
 // kind (its index in the `op` variant) and its fields in declaration order.
 // Integers are LEB128 varints (signed ones zigzagged), strings are a length
-// and bytes, optionals a presence byte. Each op's fields are listed once, in
-// `fields()`, and used both ways, so writer and reader cannot disagree.
+// and bytes, optionals a presence byte. Each op's fields are those of the
+// one table (op_fields.hpp), used both ways, so writer and reader cannot
+// disagree, nor disagree with the JSON codec.
 
 #include "ruche/wire/record.hpp"
 
@@ -12,6 +13,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "op_fields.hpp"
 #include "ruche/board/text.hpp"
 #include "ruche/wire/codec.hpp"
 
@@ -181,157 +183,105 @@ private:
     bool ok_ = true;
 };
 
-// The fields of each op, in order. `Op` is const when writing.
-template <typename IO, typename Op>
-void fields(IO& io, Op& o) {
-    using T = std::remove_const_t<Op>;
-    if constexpr (std::is_same_v<T, ops::note_add>) {
-        io(o.note), io(o.text), io(o.color), io(o.at), io(o.profile);
-    } else if constexpr (std::is_same_v<T, ops::note_edit>) {
-        io(o.note), io(o.text);
-    } else if constexpr (std::is_same_v<T, ops::note_move>) {
-        io(o.note), io(o.at);
-    } else if constexpr (std::is_same_v<T, ops::note_color>) {
-        io(o.note), io(o.color);
-    } else if constexpr (std::is_same_v<T, ops::note_delete>) {
-        io(o.note);
-    } else if constexpr (std::is_same_v<T, ops::note_merge>) {
-        io(o.note), io(o.into);
-    } else if constexpr (std::is_same_v<T, ops::note_group>) {
-        io(o.note), io(o.theme);
-    } else if constexpr (std::is_same_v<T, ops::theme_create>) {
-        io(o.theme), io(o.title), io(o.at);
-    } else if constexpr (std::is_same_v<T, ops::theme_rename>) {
-        io(o.theme), io(o.title);
-    } else if constexpr (std::is_same_v<T, ops::theme_move>) {
-        io(o.theme), io(o.at);
-    } else if constexpr (std::is_same_v<T, ops::theme_delete>) {
-        io(o.theme);
-    } else if constexpr (std::is_same_v<T, ops::theme_synthesis>) {
-        io(o.theme), io(o.text);
-    } else if constexpr (std::is_same_v<T, ops::vote_add> || std::is_same_v<T, ops::vote_remove>) {
-        io(o.target);
-    } else if constexpr (std::is_same_v<T, ops::phase_set>) {
-        io(o.phase);
-    } else if constexpr (std::is_same_v<T, ops::board_lock>) {
-        io(o.locked);
-    } else if constexpr (std::is_same_v<T, ops::timer_start>) {
-        io(o.seconds);
-    } else if constexpr (std::is_same_v<T, ops::timer_stop>) {
-    } else if constexpr (std::is_same_v<T, ops::settings_set>) {
-        io(o.title), io(o.question), io(o.vote_budget), io(o.anonymous), io(o.note_max_length),
-            io(o.profiles);
-        // Added after the first records were written: older ones end here.
-        if (!io.at_end()) io(o.time_zone);
-        if (!io.at_end()) io(o.hidden_votes);
-    } else if constexpr (std::is_same_v<T, ops::participant_join>) {
-        io(o.participant), io(o.role), io(o.name), io(o.profile);
-    } else if constexpr (std::is_same_v<T, ops::participant_rename>) {
-        io(o.name), io(o.profile);
-    } else if constexpr (std::is_same_v<T, ops::participant_leave>) {
-        io(o.participant);
-    } else if constexpr (std::is_same_v<T, ops::note_restore>) {
-        io(o.note);
-    } else if constexpr (std::is_same_v<T, ops::theme_restore>) {
-        io(o.theme);
-    } else if constexpr (std::is_same_v<T, ops::action_add>) {
-        io(o.action), io(o.theme), io(o.what), io(o.who), io(o.when);
-    } else if constexpr (std::is_same_v<T, ops::action_edit>) {
-        io(o.action), io(o.what), io(o.who), io(o.when);
-    } else if constexpr (std::is_same_v<T, ops::action_delete>) {
-        io(o.action);
-    } else if constexpr (std::is_same_v<T, ops::attendance_set>) {
-        io(o.profile), io(o.count);
-    } else if constexpr (std::is_same_v<T, ops::board_arrange>) {
-        io(o.notes), io(o.themes);
-    } else {
-        static_assert(sizeof(T) == 0, "every op kind lists its fields here");
+using op_fields::count_rule;
+using op_fields::given_by;
+using op_fields::text_rule;
+
+// An op's fields in a record: each value in the table's order, through the
+// writer or the reader (`IO`).
+template <typename IO>
+class record_fields {
+public:
+    explicit record_fields(IO& io) : io_(io) {}
+
+    template <typename T>
+    void id(std::string_view, T& v, given_by = given_by::client) { field(v); }
+    template <typename T>
+    void nullable_id(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void text(std::string_view, T& v, const text_rule&) { field(v); }
+    template <typename T>
+    void name(std::string_view, T& v) { field(v); }
+    template <typename T, typename Place = const bool>
+    void position(T& at, Place* = nullptr) { field(at); }
+    template <typename T>
+    void target(T& t) { field(t); }
+    template <typename T>
+    void flag(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void count(std::string_view, T& v, const count_rule&) { field(v); }
+    template <typename T>
+    void profiles(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void time_zone(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void placements(std::string_view, std::string_view, T& v) { field(v); }
+    // The fields after this were added once records existed: older records
+    // end before them.
+    void later() { later_ = true; }
+    void at_least_one(std::string_view, bool) {}
+
+private:
+    template <typename T>
+    void field(T& v) {
+        if (later_ && io_.at_end()) return;
+        io_(v);
     }
-}
+    IO& io_;
+    bool later_ = false;
+};
 
 // The binary reader checks only the shape of a record; these are the
-// JSON decoder's checks of each field's value (ids, text, ranges), so that
-// a damaged record is refused exactly where its JSON would be. The fuzz
-// target tests/fuzz/fuzz_records.cpp holds the two to agreement.
+// JSON decoder's checks of each field's value (ids, text, ranges), from the
+// same table, so that a damaged record is refused exactly where its JSON
+// would be. The fuzz target tests/fuzz/fuzz_records.cpp holds the two to
+// agreement.
 class value_check {
 public:
     bool ok() const { return ok_; }
 
-    void id(const std::string& s) { ok_ = ok_ && detail::is_valid_id(s); }
-    void text(const std::string& s, std::size_t max_chars, detail::text_kind kind, bool may_be_empty = false) {
-        ok_ = ok_ && !detail::check_text(s, max_chars, kind, may_be_empty, {});
+    void id(std::string_view, const std::string& s, given_by = given_by::client) {
+        ok_ = ok_ && detail::is_valid_id(s);
     }
-    void line(const std::string& s, std::size_t max_chars, bool may_be_empty = false) {
-        text(s, max_chars, detail::text_kind::line, may_be_empty);
+    void nullable_id(std::string_view key, const std::optional<std::string>& s) {
+        if (s) id(key, *s);
     }
-    void at(point p) {
+    void text(std::string_view key, const std::string& s, const text_rule& r) {
+        ok_ = ok_ && !detail::check_text(s, r.max_chars, r.kind, r.may_be_empty, key);
+    }
+    void text(std::string_view key, const std::optional<std::string>& s, const text_rule& r) {
+        if (s) text(key, *s, r);
+    }
+    template <typename E>
+    void name(std::string_view, const E&) {}  // the reader checks that it is a known value
+    void position(const point& p, const bool* = nullptr) {
         ok_ = ok_ && std::abs(p.x) <= coordinate_limit && std::abs(p.y) <= coordinate_limit;
     }
-    void range(std::uint64_t v, std::uint64_t min, std::uint64_t max) { ok_ = ok_ && v >= min && v <= max; }
+    void target(const vote_target& t) { id("target", t.id); }
+    void flag(std::string_view, bool) {}
+    void flag(std::string_view, const std::optional<bool>&) {}
+    void count(std::string_view, std::uint64_t v, const count_rule& r) { range(v, r.min, r.max); }
+    void count(std::string_view key, const std::optional<std::uint32_t>& v, const count_rule& r) {
+        if (v) count(key, *v, r);
+    }
+    // The JSON decoder sorts the profiles and drops repeats.
+    void profiles(std::string_view, const std::optional<std::vector<profile>>& v) {
+        if (!v) return;
+        ok_ = ok_ && !v->empty() &&
+              std::adjacent_find(v->begin(), v->end(), [](profile a, profile b) { return a >= b; }) == v->end();
+    }
+    void time_zone(std::string_view key, const std::optional<std::string>& v) {
+        if (!v) return;
+        text(key, *v, op_fields::time_zone_text);
+        ok_ = ok_ && detail::is_time_zone_name(*v);
+    }
+    void placements(std::string_view, std::string_view id_key, const std::vector<placement>& list) {
+        for (const auto& p : list) id(id_key, p.id), position(p.at);
+    }
+    void later() {}
+    void at_least_one(std::string_view, bool any) { ok_ = ok_ && any; }
 
-    void operator()(const ops::note_add& o) {
-        id(o.note), text(o.text, max_note_chars, detail::text_kind::multiline), at(o.at);
-    }
-    void operator()(const ops::note_edit& o) { id(o.note), text(o.text, max_note_chars, detail::text_kind::multiline); }
-    void operator()(const ops::note_move& o) { id(o.note), at(o.at); }
-    void operator()(const ops::note_color& o) { id(o.note); }
-    void operator()(const ops::note_delete& o) { id(o.note); }
-    void operator()(const ops::note_restore& o) { id(o.note); }
-    void operator()(const ops::note_merge& o) { id(o.note), id(o.into); }
-    void operator()(const ops::note_group& o) {
-        id(o.note);
-        if (o.theme) id(*o.theme);
-    }
-    void operator()(const ops::theme_create& o) { id(o.theme), line(o.title, max_title_chars), at(o.at); }
-    void operator()(const ops::theme_rename& o) { id(o.theme), line(o.title, max_title_chars); }
-    void operator()(const ops::theme_move& o) { id(o.theme), at(o.at); }
-    void operator()(const ops::theme_delete& o) { id(o.theme); }
-    void operator()(const ops::theme_restore& o) { id(o.theme); }
-    void operator()(const ops::theme_synthesis& o) {
-        id(o.theme), text(o.text, max_synthesis_chars, detail::text_kind::multiline, true);
-    }
-    void operator()(const ops::vote_add& o) { id(o.target.id); }
-    void operator()(const ops::vote_remove& o) { id(o.target.id); }
-    void operator()(const ops::phase_set&) {}
-    void operator()(const ops::board_lock&) {}
-    void operator()(const ops::timer_start& o) { range(o.seconds, 1, max_timer_seconds); }
-    void operator()(const ops::timer_stop&) {}
-    void operator()(const ops::settings_set& o) {
-        if (o.title) line(*o.title, max_title_chars);
-        if (o.question) text(*o.question, max_question_chars, detail::text_kind::multiline, true);
-        if (o.vote_budget) range(*o.vote_budget, 0, max_vote_budget);
-        if (o.note_max_length) range(*o.note_max_length, 1, max_note_chars);
-        // The JSON decoder sorts the profiles and drops repeats.
-        if (o.profiles) {
-            ok_ = ok_ && !o.profiles->empty() &&
-                  std::adjacent_find(o.profiles->begin(), o.profiles->end(),
-                                     [](profile a, profile b) { return a >= b; }) == o.profiles->end();
-        }
-        if (o.time_zone) {
-            line(*o.time_zone, max_time_zone_chars);
-            ok_ = ok_ && detail::is_time_zone_name(*o.time_zone);
-        }
-        ok_ = ok_ && (o.title || o.question || o.vote_budget || o.anonymous || o.note_max_length ||
-                      o.profiles || o.time_zone || o.hidden_votes);
-    }
-    void operator()(const ops::participant_join& o) { id(o.participant), line(o.name, max_name_chars, true); }
-    void operator()(const ops::participant_rename& o) { line(o.name, max_name_chars, true); }
-    void operator()(const ops::participant_leave& o) { id(o.participant); }
-    void operator()(const ops::action_add& o) {
-        id(o.action), id(o.theme), line(o.what, max_action_chars);
-        line(o.who, max_action_detail_chars, true), line(o.when, max_action_detail_chars, true);
-    }
-    void operator()(const ops::action_edit& o) {
-        id(o.action), line(o.what, max_action_chars);
-        line(o.who, max_action_detail_chars, true), line(o.when, max_action_detail_chars, true);
-    }
-    void operator()(const ops::action_delete& o) { id(o.action); }
-    void operator()(const ops::attendance_set& o) { range(o.count, 0, max_scribe_attendance); }
-    void operator()(const ops::board_arrange& o) {
-        for (const auto& list : {&o.notes, &o.themes}) {
-            for (const auto& p : *list) id(p.id), at(p.at);
-        }
-    }
+    void range(std::uint64_t v, std::uint64_t min, std::uint64_t max) { ok_ = ok_ && v >= min && v <= max; }
 
 private:
     bool ok_ = true;
@@ -340,14 +290,15 @@ private:
 bool values_valid(const stamped_op& s) {
     value_check check;
     check.range(s.seq, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
-    check.id(s.by);
-    std::visit(check, s.op);
+    check.id("by", s.by);
+    std::visit([&check](const auto& o) { op_fields::describe(check, o); }, s.op);
     return check.ok();
 }
 
 template <std::size_t... I>
 bool read_op(reader& in, std::size_t kind, op& out, std::index_sequence<I...>) {
-    return ((kind == I ? (fields(in, out.emplace<I>()), true) : false) || ...);
+    record_fields<reader> fields(in);
+    return ((kind == I ? (op_fields::describe(fields, out.emplace<I>()), true) : false) || ...);
 }
 
 }  // namespace
@@ -360,7 +311,8 @@ std::string encode_record(const stamped_op& s) {
     w(s.time);
     w(s.by);
     w.varint(s.op.index());
-    std::visit([&w](const auto& o) { fields(w, o); }, s.op);
+    record_fields<writer> fields(w);
+    std::visit([&fields](const auto& o) { op_fields::describe(fields, o); }, s.op);
     return std::move(w.out);
 }
 
