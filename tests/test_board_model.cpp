@@ -2,6 +2,7 @@
 
 #include "ruche/board/board.hpp"
 #include "ruche/wire/visibility.hpp"
+#include "every_op.hpp"
 
 using namespace ruche::protocol;
 
@@ -671,6 +672,51 @@ TEST_CASE("visibility lists every field of today's board for facilitators, and p
     }
     CHECK(project(s.b, "p1")["deleted_notes"].empty());
     CHECK(project(s.b, "p1")["deleted_themes"].empty());
+}
+
+TEST_CASE("events are built from an allow-list too: an op field it does not list reaches no viewer") {
+    session s = full_board();
+    for (const auto& o : ruche::testing::every_op()) {
+        const stamped_op e{s.b.seq + 1, 1'765'000'000'000, "p1", o};
+        INFO(encode_stamped(e).dump());
+        // The event as it would serialise with a new op field and a new
+        // event field that visibility has not been told about.
+        json event = board_event(s.b, e);
+        event["op"]["photo"] = "secret.jpg";
+        event["op"]["lat"] = 45.76;
+        event["secret"] = true;
+        for (const std::string viewer : {"f1", "p1", "p2"}) {
+            INFO("viewer " << viewer);
+            const auto seen = project_event(s.b, e, audience{}, viewer, event);
+            REQUIRE(seen.has_value());
+            for (const char* leak : {"photo", "secret", "lat", "45.76"}) {
+                CHECK(seen->dump().find(leak) == std::string::npos);
+            }
+        }
+    }
+}
+
+TEST_CASE("visibility lists every field of every op kind for facilitators, and participants see a subset") {
+    session s = full_board();
+    for (const auto& o : ruche::testing::every_op()) {
+        const stamped_op e{s.b.seq + 1, 1'765'000'000'000, "p1", o};
+        const json whole = board_event(s.b, e);
+        INFO(whole.dump());
+        // An op field without its line in visibility fails here: facilitators
+        // would silently stop receiving it.
+        CHECK(facilitator_event(s.b, e, audience{}) == whole);
+        CHECK(project_event(s.b, e, audience{}, "f1") == whole);
+        std::vector<std::string> all;
+        key_paths(whole, "", all);
+        for (const std::string viewer : {"p1", "p2"}) {
+            std::vector<std::string> seen;
+            key_paths(*project_event(s.b, e, audience{}, viewer), "", seen);
+            for (const auto& path : seen) {
+                INFO("viewer " << viewer << ": " << path);
+                CHECK(std::find(all.begin(), all.end(), path) != all.end());
+            }
+        }
+    }
 }
 
 TEST_CASE("hidden votes: during the vote participants see only their own dots; the end reveals them") {

@@ -1,6 +1,7 @@
-// Views of the board, built from the tables below: for each field of the
-// canonical state (board_json.cpp), who sees it and how. A view copies only
-// what a table lists; adding a field to the board shows it to nobody until
+// Views of the board and of its events, built from the tables below: for
+// each field of the canonical state (board_json.cpp) and of each op's event
+// (op_fields.hpp), who sees it and how. A view copies only what a table
+// lists; adding a field to the board or to an op shows it to nobody until
 // its line is written here.
 
 #include "ruche/wire/visibility.hpp"
@@ -22,11 +23,14 @@ enum class rule {
     ballot,        // {voter: dots}: only the viewer's own entry in anonymous sessions and
                    // while votes are hidden
     ballot_total,  // the sum of a ballot: while votes are hidden, the viewer's own dots
+    event_author,  // who made an op: others get no `by` in anonymous sessions
+    seen_notes,    // a list of {note, ...}: only the notes the viewer may see
 };
 
 // What a field holds: a plain value, an object, or a map (by id) or list of
-// objects, each described by a table.
-enum class shape { value, object, map_of, list_of };
+// objects, each described by a table; or an op, described by the table of
+// its kind.
+enum class shape { value, object, map_of, list_of, op };
 
 struct table;
 
@@ -133,6 +137,105 @@ constexpr field board_fields[] = {
 };
 constexpr table board_table = table_of(board_fields);
 
+// The events: what each kind of op says, key by key (the keys op_fields.hpp
+// gives it). Every op's view starts with its kind.
+constexpr field kind_fields[] = {{"kind"}};
+constexpr table op_table = table_of(kind_fields);
+
+constexpr field note_op_fields[] = {{"note"}};
+constexpr field note_add_fields[] = {{"note"}, {"text"}, {"color"}, {"x"}, {"y"}, {"profile"}};
+constexpr field note_edit_fields[] = {{"note"}, {"text"}};
+constexpr field note_move_fields[] = {{"note"}, {"x"}, {"y"}};
+constexpr field note_color_fields[] = {{"note"}, {"color"}};
+constexpr field note_merge_fields[] = {{"note"}, {"into"}};
+constexpr field note_group_fields[] = {{"note"}, {"theme"}};
+constexpr field theme_op_fields[] = {{"theme"}};
+constexpr field theme_create_fields[] = {{"theme"}, {"title"}, {"x"}, {"y"}};
+constexpr field theme_rename_fields[] = {{"theme"}, {"title"}};
+constexpr field theme_move_fields[] = {{"theme"}, {"x"}, {"y"}};
+constexpr field theme_synthesis_fields[] = {{"theme"}, {"text"}};
+constexpr field vote_fields[] = {{"note"}, {"theme"}};  // one of the two
+constexpr field phase_set_fields[] = {{"phase"}};
+constexpr field board_lock_fields[] = {{"locked"}};
+constexpr field timer_start_fields[] = {{"seconds"}};
+constexpr field participant_join_fields[] = {{"participant"}, {"role"}, {"name"}, {"profile"}};
+constexpr field participant_rename_fields[] = {{"name"}, {"profile"}};
+constexpr field participant_leave_fields[] = {{"participant"}};
+constexpr field action_add_fields[] = {{"action"}, {"theme"}, {"what"}, {"who"}, {"when"}};
+constexpr field action_edit_fields[] = {{"action"}, {"what"}, {"who"}, {"when"}};
+constexpr field action_op_fields[] = {{"action"}};
+constexpr field attendance_set_fields[] = {{"profile"}, {"count"}};
+constexpr field note_place_fields[] = {{"note"}, {"x"}, {"y"}};
+constexpr table note_place_table = table_of(note_place_fields);
+constexpr field theme_place_fields[] = {{"theme"}, {"x"}, {"y"}};
+constexpr table theme_place_table = table_of(theme_place_fields);
+// A tidied board tells each viewer where the notes they see went, not which
+// private notes of others exist.
+constexpr field board_arrange_fields[] = {
+    {"notes", rule::seen_notes, shape::list_of, &note_place_table},
+    {"themes", rule::everyone, shape::list_of, &theme_place_table},
+};
+
+struct kind_table {
+    std::string_view kind;
+    table fields;
+};
+
+constexpr kind_table kind_tables[] = {
+    {"note.add", table_of(note_add_fields, &op_table)},
+    {"note.edit", table_of(note_edit_fields, &op_table)},
+    {"note.move", table_of(note_move_fields, &op_table)},
+    {"note.color", table_of(note_color_fields, &op_table)},
+    {"note.delete", table_of(note_op_fields, &op_table)},
+    {"note.restore", table_of(note_op_fields, &op_table)},
+    {"note.merge", table_of(note_merge_fields, &op_table)},
+    {"note.group", table_of(note_group_fields, &op_table)},
+    {"theme.create", table_of(theme_create_fields, &op_table)},
+    {"theme.rename", table_of(theme_rename_fields, &op_table)},
+    {"theme.move", table_of(theme_move_fields, &op_table)},
+    {"theme.delete", table_of(theme_op_fields, &op_table)},
+    {"theme.restore", table_of(theme_op_fields, &op_table)},
+    {"theme.synthesis", table_of(theme_synthesis_fields, &op_table)},
+    {"vote.add", table_of(vote_fields, &op_table)},
+    {"vote.remove", table_of(vote_fields, &op_table)},
+    {"phase.set", table_of(phase_set_fields, &op_table)},
+    {"board.lock", table_of(board_lock_fields, &op_table)},
+    {"timer.start", table_of(timer_start_fields, &op_table)},
+    {"timer.stop", op_table},
+    {"settings.set", table_of(settings_fields, &op_table)},
+    {"participant.join", table_of(participant_join_fields, &op_table)},
+    {"participant.rename", table_of(participant_rename_fields, &op_table)},
+    {"participant.leave", table_of(participant_leave_fields, &op_table)},
+    {"action.add", table_of(action_add_fields, &op_table)},
+    {"action.edit", table_of(action_edit_fields, &op_table)},
+    {"action.delete", table_of(action_op_fields, &op_table)},
+    {"attendance.set", table_of(attendance_set_fields, &op_table)},
+    {"board.arrange", table_of(board_arrange_fields, &op_table)},
+};
+
+// The table of the op `o` (its "kind"); a kind no table names keeps only
+// its kind.
+const table& table_of_op(const json& o) {
+    const auto kind = o.find("kind");
+    if (kind != o.end() && kind->is_string()) {
+        for (const auto& k : kind_tables) {
+            if (k.kind == kind->get_ref<const std::string&>()) return k.fields;
+        }
+    }
+    return op_table;
+}
+
+// An event: the stamped op, and what a client cannot work out from it
+// alone (board_event below).
+constexpr field event_fields[] = {
+    {"seq"},
+    {"time"},
+    {"by", rule::event_author},
+    {"op", rule::everyone, shape::op},
+    {"author_count"},
+};
+constexpr table event_table = table_of(event_fields);
+
 // Who is looking, and what follows from the board for them.
 struct sight {
     const board& b;
@@ -140,12 +243,32 @@ struct sight {
     bool facilitator = false;
     bool anonymous = false;
     bool hidden_votes = false;
+    const stamped_op* event = nullptr;  // when the view is of an event
 
     bool own(const json& id) const { return id.is_string() && id.get_ref<const std::string&>() == viewer; }
 };
 
 sight sight_for(const board& b, std::string_view viewer, bool facilitator) {
     return {b, viewer, facilitator, b.settings.anonymous, votes_hidden(b)};
+}
+
+// Anonymity hides who wrote and who voted; presence stays visible (names
+// are shown in the list of participants anyway).
+bool shows_by(const stamped_op& e, const sight& s) {
+    return s.facilitator || !s.anonymous || e.by == s.viewer || e.by == system_author ||
+           std::holds_alternative<ops::participant_rename>(e.op);
+}
+
+bool sees_note(const json& id, const sight& s) {
+    if (s.facilitator) return true;
+    if (!id.is_string()) return false;
+    const auto n = s.b.notes.find(id.get_ref<const std::string&>());
+    return n != s.b.notes.end() && can_see(s.b, n->second, s.viewer);
+}
+
+// What a rule gives when the viewer gets no such key at all.
+json absent() {
+    return json(json::value_t::discarded);
 }
 
 json empty_like(const json& v) {
@@ -200,6 +323,16 @@ json apply_rule(const field& f, json value, const json& view, const sight& s) {
             }
             return sum;
         }
+        case rule::event_author:
+            return s.event && shows_by(*s.event, s) ? std::move(value) : absent();
+        case rule::seen_notes: {
+            if (!value.is_array()) return value;
+            json seen = json::array();
+            for (auto& item : value) {
+                if (item.is_object() && sees_note(item.value("note", json()), s)) seen.push_back(std::move(item));
+            }
+            return seen;
+        }
     }
     return nullptr;
 }
@@ -214,10 +347,7 @@ json shaped(const field& f, json value, const sight& s) {
             if (!value.is_object()) return value;
             json out = json::object();
             for (auto& [id, item] : value.items()) {
-                if (f.how == rule::own_notes && !s.facilitator) {
-                    const auto n = s.b.notes.find(id);
-                    if (n == s.b.notes.end() || !can_see(s.b, n->second, s.viewer)) continue;
-                }
+                if (f.how == rule::own_notes && !sees_note(id, s)) continue;
                 out[id] = item.is_object() ? view_of(item, *f.inner, s) : json(nullptr);
             }
             return out;
@@ -230,6 +360,8 @@ json shaped(const field& f, json value, const sight& s) {
             }
             return out;
         }
+        case shape::op:
+            return value.is_object() ? view_of(value, table_of_op(value), s) : value;
     }
     return value;
 }
@@ -241,6 +373,7 @@ void view_into(json& out, json& canonical, const table& t, const sight& s) {
         auto it = canonical.find(f.key);
         if (it == canonical.end()) continue;
         json value = apply_rule(f, std::move(*it), out, s);
+        if (value.is_discarded()) continue;
         out[std::string(f.key)] = shaped(f, std::move(value), s);
     }
 }
@@ -249,17 +382,9 @@ json view_of_board(json canonical, const sight& s) {
     return view_of(canonical, board_table, s);
 }
 
-// The stamped op, and what a client cannot work out from it alone: after a
-// merge, how many distinct people wrote the kept note (authors may be
-// redacted, and a person who wrote both counts once).
-json event_json(const board& after, const stamped_op& s) {
-    json j = encode_stamped(s);
-    if (const auto* merge = std::get_if<ops::note_merge>(&s.op)) {
-        if (auto kept = after.notes.find(merge->into); kept != after.notes.end()) {
-            j["author_count"] = kept->second.authors.size();
-        }
-    }
-    return j;
+json view_of_event(json event, sight s, const stamped_op& e) {
+    s.event = &e;
+    return view_of(event, event_table, s);
 }
 
 bool is_vote(const stamped_op& s) {
@@ -268,6 +393,16 @@ bool is_vote(const stamped_op& s) {
 }
 
 }  // namespace
+
+json board_event(const board& after, const stamped_op& s) {
+    json j = encode_stamped(s);
+    if (const auto* merge = std::get_if<ops::note_merge>(&s.op)) {
+        if (auto kept = after.notes.find(merge->into); kept != after.notes.end()) {
+            j["author_count"] = kept->second.authors.size();
+        }
+    }
+    return j;
+}
 
 bool votes_hidden(const board& b) {
     return b.settings.hidden_votes && b.phase == phase::voting;
@@ -296,34 +431,22 @@ bool sees_event(const board& after, const stamped_op& s, const audience& who,
 }
 
 std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
-                                  std::string_view viewer) {
+                                  std::string_view viewer, json event) {
     if (!sees_event(after, s, who, viewer)) return std::nullopt;
     const bool facilitator = is_facilitator(after, viewer);
-    json j = event_json(after, s);
-    // A tidied board tells each viewer where the notes they see went, not
-    // which private notes of others exist.
-    if (!facilitator && std::holds_alternative<ops::board_arrange>(s.op)) {
-        json seen = json::array();
-        for (auto& p : j["op"]["notes"]) {
-            auto n = after.notes.find(p["note"].get<std::string>());
-            if (n != after.notes.end() && can_see(after, n->second, viewer)) seen.push_back(std::move(p));
-        }
-        j["op"]["notes"] = std::move(seen);
-    }
-    // Anonymity hides who wrote and who voted; presence stays visible (names
-    // are shown in the list of participants anyway).
-    const bool presence = std::holds_alternative<ops::participant_rename>(s.op);
-    if (!facilitator && after.settings.anonymous && s.by != viewer && s.by != system_author &&
-        !presence) {
-        j.erase("by");
-    }
+    json j = view_of_event(std::move(event), sight_for(after, viewer, facilitator), s);
     if (facilitator && who.resync_facilitators) j["state"] = facilitator_view(after);
     if (!facilitator && who.resync) j["state"] = project(after, viewer);
     return j;
 }
 
+std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
+                                  std::string_view viewer) {
+    return project_event(after, s, who, viewer, board_event(after, s));
+}
+
 json facilitator_event(const board& after, const stamped_op& s, const audience& who) {
-    json j = event_json(after, s);
+    json j = view_of_event(board_event(after, s), sight_for(after, {}, true), s);
     if (who.resync_facilitators) j["state"] = facilitator_view(after);
     return j;
 }

@@ -30,10 +30,21 @@ json facilitator_view(const board& b);
 bool sees_event(const board& after, const stamped_op& s, const audience& who,
                 std::string_view viewer);
 
+// The whole event, before any view: the stamped op, and what a client cannot
+// work out from it alone (after a merge, how many distinct people wrote the
+// kept note: authors may be redacted, and a person who wrote both counts once).
+json board_event(const board& after, const stamped_op& s);
+
 // The event for `viewer`, or nullopt when they may not see it. `after` is the
-// board once the op is applied and `who` what `apply` returned for it.
+// board once the op is applied and `who` what `apply` returned for it. Like
+// the state, the event is built key by key from the tables of visibility, so
+// an op field they do not list reaches nobody.
 std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
                                   std::string_view viewer);
+// The same, built from `event` (what `board_event` gives, possibly with keys
+// the tables do not know: those are dropped).
+std::optional<json> project_event(const board& after, const stamped_op& s, const audience& who,
+                                  std::string_view viewer, json event);
 // The event as every facilitator sees it.
 json facilitator_event(const board& after, const stamped_op& s, const audience& who);
 
