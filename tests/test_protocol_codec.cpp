@@ -3,6 +3,7 @@
 #include "ruche/wire/codec.hpp"
 #include "ruche/wire/messages.hpp"
 #include "ruche/wire/record.hpp"
+#include "ruche/wire/wire_errc.hpp"
 #include "every_op.hpp"
 
 using namespace ruche::protocol;
@@ -264,4 +265,17 @@ TEST_CASE("hello may ask for several messages per frame, with a boolean") {
     const auto* refused = std::get_if<message_rejection>(&wrong);
     REQUIRE(refused);
     CHECK(refused->why.code == errc::wrong_type);
+}
+
+TEST_CASE("the board's and the wire's codes have their own categories and one way to be named") {
+    const std::error_code board_code = errc::unknown_note;
+    const std::error_code wire_code = wire_errc::rate_limited;
+    CHECK(board_code.category() != wire_code.category());
+    CHECK(code_name(board_code) == "unknown_note");
+    CHECK(code_name(wire_code) == "rate_limited");
+    CHECK(code_name(std::make_error_code(std::errc::io_error)) == "unknown_error");
+    const rejection why{wire_errc::storage_unavailable, {}};
+    const json sent = json::parse(error_message(why, "c1"));
+    CHECK(sent["code"] == "storage_unavailable");
+    CHECK(sent["message"] == "the operation could not be saved, try again");
 }

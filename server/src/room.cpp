@@ -1,4 +1,5 @@
 #include "room.hpp"
+#include "ruche/wire/wire_errc.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,7 @@ namespace ruche::server {
 
 namespace net = boost::asio;
 using protocol::errc;
+using protocol::wire_errc;
 using protocol::rejection;
 
 namespace {
@@ -115,7 +117,7 @@ void room::on_join(const std::shared_ptr<ws_connection>& conn, const protocol::h
         conn->send(shared_text(protocol::error_message(why)));
         conn->join_failed();
     };
-    if (retired_) return refuse({errc::invalid_token, "the session was deleted"});
+    if (retired_) return refuse({wire_errc::invalid_token, "the session was deleted"});
     joiner j;
     j.conn = conn;
     j.facilitator = facilitator;
@@ -133,7 +135,7 @@ void room::on_join(const std::shared_ptr<ws_connection>& conn, const protocol::h
     } else if (hello.participant_token) {
         auto it = meta_.participant_tokens.find(token_digest(*hello.participant_token));
         if (it == meta_.participant_tokens.end()) {
-            return refuse({errc::invalid_token, "participant_token"});
+            return refuse({wire_errc::invalid_token, "participant_token"});
         }
         j.participant = it->second;
         j.token = *hello.participant_token;
@@ -150,11 +152,11 @@ void room::on_join(const std::shared_ptr<ws_connection>& conn, const protocol::h
     } else if (j.participant.empty()) {
         if (!facilitator) {
             if (meta_.participant_tokens.size() >= app_.cfg.limits.participants_per_session) {
-                return refuse({errc::session_full, {}});
+                return refuse({wire_errc::session_full, {}});
             }
             if (!join_rate_.try_take(std::chrono::steady_clock::now())) {
                 app_.metrics.rate_limited_total.inc();
-                return refuse({errc::too_many_joins, {}});
+                return refuse({wire_errc::too_many_joins, {}});
             }
         }
         // A new seat: its token is written with the next batch, and handed
@@ -282,7 +284,7 @@ void room::on_submit(const std::shared_ptr<ws_connection>& conn, std::string op_
             waiting->early_ops.push_back({conn, waiting->participant, std::move(op_id), std::move(op)});
             return;
         }
-        conn->send(shared_text(protocol::error_message({errc::hello_required, {}}, op_id)));
+        conn->send(shared_text(protocol::error_message({wire_errc::hello_required, {}}, op_id)));
         return;
     }
     if (it->participant.empty()) {  // a viewer of a closed session
@@ -294,7 +296,7 @@ void room::on_submit(const std::shared_ptr<ws_connection>& conn, std::string op_
         auto& rate = op_rates_.try_emplace(it->participant, l.ops_per_second, l.ops_burst).first->second;
         if (!rate.try_take(std::chrono::steady_clock::now())) {
             app_.metrics.rate_limited_total.inc();
-            conn->send(shared_text(protocol::error_message({errc::rate_limited, {}}, op_id)));
+            conn->send(shared_text(protocol::error_message({wire_errc::rate_limited, {}}, op_id)));
             return;
         }
     }

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include "app.hpp"
+#include "ruche/wire/wire_errc.hpp"
 #include "op_writer.hpp"
 #include "outbox.hpp"
 #include "room.hpp"
@@ -17,6 +18,7 @@ namespace ruche::server {
 
 namespace net = boost::asio;
 using protocol::errc;
+using protocol::wire_errc;
 
 // The batch being made durable, and what to say once it is (or is not).
 struct room::batch {
@@ -149,7 +151,7 @@ void room::on_durable(batch& b, std::error_code ec) {
 void room::refuse_everything(batch& b, outbox& out) {
     const auto unavailable = [&](const std::weak_ptr<ws_connection>& conn, const std::string& op_id) {
         if (!op_id.empty()) {
-            out.add(conn, shared_text(protocol::error_message({errc::storage_unavailable, {}}, op_id)));
+            out.add(conn, shared_text(protocol::error_message({wire_errc::storage_unavailable, {}}, op_id)));
         }
     };
     for (const auto& o : b.outcomes) unavailable(o.conn, o.op_id);
@@ -159,7 +161,7 @@ void room::refuse_everything(batch& b, outbox& out) {
     for (const auto& p : pending_) unavailable(p.conn, p.op_id);
     pending_.clear();
     for (auto& j : joiners_) {
-        out.add(j.conn, shared_text(protocol::error_message({errc::storage_unavailable, {}})));
+        out.add(j.conn, shared_text(protocol::error_message({wire_errc::storage_unavailable, {}})));
         j.conn->join_failed();
         for (const auto& p : j.early_ops) unavailable(p.conn, p.op_id);
     }

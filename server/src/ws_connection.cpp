@@ -1,4 +1,5 @@
 #include "ws_connection.hpp"
+#include "ruche/wire/wire_errc.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +16,7 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using protocol::errc;
+using protocol::wire_errc;
 
 
 ws_connection::ws_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
@@ -140,12 +142,12 @@ void ws_connection::handle(std::string_view text, bool is_text) {
             auto* msg = std::get_if<protocol::client_message>(&decoded)) {
             if (auto* op = std::get_if<protocol::op_message>(msg)) op_id = op->op_id;
         }
-        reply_error({errc::rate_limited, {}}, op_id);
+        reply_error({wire_errc::rate_limited, {}}, op_id);
         return;
     }
     strikes_ = 0;  // abuse is a burst of refusals, not a few over a long day
     if (!is_text) {
-        reply_error({errc::binary_frame, {}});
+        reply_error({wire_errc::binary_frame, {}});
         return;
     }
     auto decoded = protocol::decode_client_message(text);
@@ -160,7 +162,7 @@ void ws_connection::handle(std::string_view text, bool is_text) {
     }
     auto& op = std::get<protocol::op_message>(received);
     if (state_ == state::waiting_hello) {
-        reply_error({errc::hello_required, {}}, op.op_id);
+        reply_error({wire_errc::hello_required, {}}, op.op_id);
         return;
     }
     if (!room_) {  // the session is being loaded
@@ -173,7 +175,7 @@ void ws_connection::handle(std::string_view text, bool is_text) {
 
 void ws_connection::handle_hello(protocol::hello hello) {
     if (state_ != state::waiting_hello) {
-        reply_error({errc::already_joined, {}});
+        reply_error({wire_errc::already_joined, {}});
         return;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -186,8 +188,8 @@ void ws_connection::handle_hello(protocol::hello hello) {
         if (!session) {
             const bool blocked = app_.join_attempts.blocked(remote_, now);
             app_.join_attempts.record_failure(remote_, now);
-            if (blocked) return reply_error({errc::too_many_attempts, {}});
-            reply_error({errc::invalid_token, "facilitator_token"});
+            if (blocked) return reply_error({wire_errc::too_many_attempts, {}});
+            reply_error({wire_errc::invalid_token, "facilitator_token"});
             return;
         }
     } else {
@@ -195,7 +197,7 @@ void ws_connection::handle_hello(protocol::hello hello) {
         // try every 2 s (so the right code still gets in), and each wrong
         // one while blocked makes the block last longer.
         if (!app_.join_attempts.may_try(remote_, now)) {
-            reply_error({errc::too_many_attempts, {}});
+            reply_error({wire_errc::too_many_attempts, {}});
             return;
         }
         const bool blocked = app_.join_attempts.blocked(remote_, now);
@@ -203,7 +205,7 @@ void ws_connection::handle_hello(protocol::hello hello) {
         if (code) session = app_.rooms.session_by_join_code(*code);
         if (!session) {
             app_.join_attempts.record_failure(remote_, now);
-            reply_error({blocked ? errc::too_many_attempts : errc::unknown_join_code, {}});
+            reply_error({blocked ? wire_errc::too_many_attempts : wire_errc::unknown_join_code, {}});
             return;
         }
     }
@@ -227,7 +229,7 @@ void ws_connection::enter(std::shared_ptr<room> r, protocol::hello hello, bool f
     if (!r) {
         state_ = state::waiting_hello;
         early_ops_.clear();
-        reply_error({errc::storage_unavailable, {}});
+        reply_error({wire_errc::storage_unavailable, {}});
         return;
     }
     room_ = std::move(r);

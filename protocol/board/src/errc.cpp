@@ -3,11 +3,6 @@
 namespace ruche::protocol {
 namespace {
 
-struct code_info {
-    std::string_view name;
-    std::string_view message;
-};
-
 code_info info(errc e) noexcept {
     switch (e) {
         case errc::not_json:
@@ -72,65 +67,34 @@ code_info info(errc e) noexcept {
             return {"no_vote_to_remove", "there is no vote of yours to remove here"};
         case errc::merge_into_self:
             return {"merge_into_self", "a note cannot be merged into itself"};
-        case errc::unknown_type:
-            return {"unknown_type", "unknown message type"};
-        case errc::binary_frame:
-            return {"binary_frame", "messages are JSON text frames, not binary"};
-        case errc::hello_required:
-            return {"hello_required", "say hello first"};
-        case errc::already_joined:
-            return {"already_joined", "this connection has already joined a session"};
-        case errc::unknown_join_code:
-            return {"unknown_join_code", "no session has this code"};
-        case errc::invalid_token:
-            return {"invalid_token", "this token is not valid for this session"};
-        case errc::too_many_attempts:
-            return {"too_many_attempts", "too many failed attempts, wait a minute"};
-        case errc::rate_limited:
-            return {"rate_limited", "too many messages, slow down"};
-        case errc::storage_unavailable:
-            return {"storage_unavailable", "the operation could not be saved, try again"};
         case errc::profile_not_offered:
             return {"profile_not_offered", "this profile is not offered in this session"};
         case errc::unknown_action:
             return {"unknown_action", "unknown action"};
         case errc::not_deleted:
             return {"not_deleted", "this item is not in the bin"};
-        case errc::too_many_joins:
-            return {"too_many_joins", "many people are joining this session at once, try again in a few seconds"};
-        case errc::session_full:
-            return {"session_full", "this session has as many participants as it may take"};
-        case errc::corrupt_record:
-            return {"corrupt_record", "an op-log record does not decode"};
     }
     return {"unknown_error", "unknown error"};
 }
 
-class category final : public std::error_category {
-  public:
-    const char* name() const noexcept override { return "ruche.protocol"; }
-    std::string message(int ev) const override {
-        return std::string(info(static_cast<errc>(ev)).message);
-    }
-};
-
 }  // namespace
 
-const std::error_category& protocol_category() noexcept {
-    static const category instance;
+const std::error_category& board_category() noexcept {
+    static const code_table_category<errc, info> instance("ruche.board");
     return instance;
 }
 
 std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), protocol_category()};
+    return {static_cast<int>(e), board_category()};
 }
 
-std::string_view code_name(errc e) noexcept {
-    return info(e).name;
+std::string_view code_name(const std::error_code& e) noexcept {
+    if (const auto* named = dynamic_cast<const named_category*>(&e.category())) return named->code_name(e.value());
+    return "unknown_error";
 }
 
 std::string rejection::message() const {
-    std::string text(info(code).message);
+    std::string text = code.message();
     if (!detail.empty()) {
         text += ": ";
         text += detail;

@@ -19,7 +19,7 @@ class fields {
     explicit fields(const json& obj) : obj_(obj) {}
 
     const std::optional<rejection>& error() const { return error_; }
-    void fail(errc code, std::string detail) {
+    void fail(std::error_code code, std::string detail) {
         if (!error_) error_ = rejection{code, std::move(detail)};
     }
 

@@ -1,4 +1,5 @@
 #include "ruche/wire/messages.hpp"
+#include "ruche/wire/wire_errc.hpp"
 
 #include <algorithm>
 
@@ -19,7 +20,7 @@ std::optional<std::string> optional_string(const json& j, const char* key, std::
     }
     const auto& s = it->get_ref<const std::string&>();
     if (s.size() > max_bytes || !detail::utf8_length(s)) {
-        error = rejection{errc::invalid_token, key};
+        error = rejection{wire_errc::invalid_token, key};
         return std::nullopt;
     }
     return s;
@@ -108,7 +109,7 @@ std::variant<client_message, message_rejection> decode_client_message(std::strin
     const auto& name = type->get_ref<const std::string&>();
     if (name == "hello") return decode_hello(j);
     if (name == "op") return decode_op_message(j);
-    return message_rejection{{errc::unknown_type, detail::excerpt(name)}, {}};
+    return message_rejection{{wire_errc::unknown_type, detail::excerpt(name)}, {}};
 }
 
 std::string welcome_message(welcome w) {

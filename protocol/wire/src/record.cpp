@@ -6,6 +6,7 @@
 // disagree, nor disagree with the JSON codec.
 
 #include "ruche/wire/record.hpp"
+#include "ruche/wire/wire_errc.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -318,7 +319,7 @@ std::string encode_record(const stamped_op& s) {
 
 result<stamped_op> decode_record(std::string_view bytes) {
     if (!bytes.empty() && bytes.front() == '{') return parse_stamped(bytes);
-    if (bytes.empty() || bytes.front() != binary_format) return rejection{errc::corrupt_record, "unknown record format"};
+    if (bytes.empty() || bytes.front() != binary_format) return rejection{wire_errc::corrupt_record, "unknown record format"};
     reader in(bytes.substr(1));
     stamped_op s;
     in(s.seq);
@@ -328,7 +329,7 @@ result<stamped_op> decode_record(std::string_view bytes) {
     if (!in.ok() || kind >= std::variant_size_v<op> ||
         !read_op(in, kind, s.op, std::make_index_sequence<std::variant_size_v<op>>{}) || !in.ok() ||
         !in.done() || !values_valid(s)) {
-        return rejection{errc::corrupt_record, "corrupt record"};
+        return rejection{wire_errc::corrupt_record, "corrupt record"};
     }
     return s;
 }

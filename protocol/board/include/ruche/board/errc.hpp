@@ -1,7 +1,10 @@
 #pragma once
 
-// Stable error codes of the protocol and the board model. The wire carries
-// `code_name(e)` (e.g. "unknown_note"); never renumber or rename a code.
+// Stable error codes of the board model: the shape of an op and the rules of
+// the board. The wire carries `code_name(e)` (e.g. "unknown_note"); never
+// rename a code. The conversation's own codes (a missing hello, a rate
+// limit, a disk that cannot save) are the wire's (ruche/wire/wire_errc.hpp);
+// a `rejection` carries either, as a std::error_code of its category.
 
 #include <string>
 #include <string_view>
@@ -44,33 +47,47 @@ enum class errc {
     no_vote_to_remove,
     merge_into_self,
     profile_not_offered,
-    // Transport: the WebSocket conversation
-    unknown_type,
-    binary_frame,
-    hello_required,
-    already_joined,
-    unknown_join_code,
-    invalid_token,
-    too_many_attempts,
-    rate_limited,
-    storage_unavailable,
-    // Added later; codes keep their numbers, so new ones go last.
-    unknown_action,
+    // Added later (numbers 33 to 41 are the wire's codes).
+    unknown_action = 42,
     not_deleted,
-    too_many_joins,  // transient: many people joining one session at once
-    session_full,    // the session has as many participants as it may
-    corrupt_record,  // an op-log record that does not decode (never sent to a client)
 };
 
-const std::error_category& protocol_category() noexcept;
+// A category whose codes have stable machine names: the board's and the
+// wire's.
+class named_category : public std::error_category {
+  public:
+    virtual std::string_view code_name(int ev) const noexcept = 0;
+};
+
+// A code's machine name and English message.
+struct code_info {
+    std::string_view name;
+    std::string_view message;
+};
+
+// The category of the codes of `Enum`, described by `Info`.
+template <typename Enum, code_info (*Info)(Enum) noexcept>
+class code_table_category final : public named_category {
+  public:
+    explicit code_table_category(const char* name) noexcept : name_(name) {}
+    const char* name() const noexcept override { return name_; }
+    std::string message(int ev) const override { return std::string(Info(static_cast<Enum>(ev)).message); }
+    std::string_view code_name(int ev) const noexcept override { return Info(static_cast<Enum>(ev)).name; }
+
+  private:
+    const char* name_;
+};
+
+const std::error_category& board_category() noexcept;
 std::error_code make_error_code(errc e) noexcept;
 
-// The stable machine name of a code, as sent on the wire.
-std::string_view code_name(errc e) noexcept;
+// The stable machine name of a code, as sent on the wire ("unknown_error"
+// for a code of another category).
+std::string_view code_name(const std::error_code& e) noexcept;
 
 // Why something was refused: a code and, when useful, which field or id.
 struct rejection {
-    errc code{};
+    std::error_code code;
     std::string detail;
 
     // Human message in English, e.g. "unknown note: n42".

@@ -13,7 +13,7 @@ class result {
   public:
     result(T value) : v_(std::move(value)) {}
     result(rejection why) : v_(std::move(why)) {}
-    result(errc code, std::string detail = {}) : v_(rejection{code, std::move(detail)}) {}
+    result(std::error_code code, std::string detail = {}) : v_(rejection{code, std::move(detail)}) {}
 
     bool ok() const noexcept { return v_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
