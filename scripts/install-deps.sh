@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages Ruche needs to build and run, skipping those
 # already present; with --tests, also what the tests need (Chromium for the
 # browser tests, LibreOffice to open the minutes' ODT, the npm packages of
-# client-web, clang's libFuzzer runtime). Runs apt-get as root (directly, or
-# through sudo).
+# client-web, clang's libFuzzer runtime, nginx to test the reverse proxy's
+# configuration). Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,7 @@ packages=(
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev)
+  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light)
 fi
 
 missing=()
@@ -39,6 +39,11 @@ if ((${#missing[@]})); then
   fi
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The test starts its own nginx on a loopback port: the system's nginx
+  # service, started by the package, is not left serving port 80.
+  if [[ " ${missing[*]} " == *" nginx-light "* && -d /run/systemd/system ]]; then
+    "${as_root[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 fi
 
 $with_tests || exit 0

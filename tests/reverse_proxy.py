@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""A workshop through nginx, with the configuration Ruche ships.
+
+Starts `ruche` on 127.0.0.1 with --trust-proxy 127.0.0.1, and Debian's nginx
+in front of it on another loopback port, its `server` block made of
+deploy/nginx/ruche-locations.conf as it is. Then, only through nginx:
+
+- the health check and the pages answer;
+- a session is created; a participant (from 127.0.0.2) and the facilitator
+  join over the WebSocket; the participant's note is acknowledged and
+  reaches the facilitator;
+- limits count the client nginx names, not nginx: wrong join codes from
+  127.0.0.2 get it blocked, while 127.0.0.3 still joins with the right code;
+- the session's export, padded over nginx's default 1 MiB body limit,
+  imports as a new session.
+
+    /usr/bin/python3 tests/reverse_proxy.py build/ci/server/ruche [--nginx /usr/sbin/nginx]
+
+(Debian's python3 with python3-websockets.) Every wait is bounded; exits
+non-zero on the first failure.
+"""
+import argparse
+import asyncio
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import websockets
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOCATIONS = os.path.join(ROOT, "deploy", "nginx", "ruche-locations.conf")
+
+
+def fail(message):
+    sys.exit(f"reverse_proxy: {message}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_ruche(binary, data):
+    proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data, "--log-level", "warn",
+                             "--trust-proxy", "127.0.0.1",
+                             "--static-dir", os.path.join(ROOT, "client-web")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+    if not match:
+        proc.kill()
+        fail(f"ruche did not start: {line!r}")
+    return proc, int(match.group(1))
+
+
+def nginx_conf(work, ruche_port, port):
+    temp = {name: os.path.join(work, name) for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    return f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp['body']};
+    proxy_temp_path {temp['proxy']};
+    fastcgi_temp_path {temp['fastcgi']};
+    uwsgi_temp_path {temp['uwsgi']};
+    scgi_temp_path {temp['scgi']};
+    upstream ruche {{ server 127.0.0.1:{ruche_port}; keepalive 4; }}
+    server {{
+        listen 127.0.0.1:{port};
+        include {LOCATIONS};
+    }}
+}}
+"""
+
+
+def start_nginx(nginx, work, ruche_port):
+    """nginx on a free port; a port taken between the check and the start is
+    tried again, three times at most."""
+    for _ in range(3):
+        port = free_port()
+        conf = os.path.join(work, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(nginx_conf(work, ruche_port, port))
+        proc = subprocess.Popen([nginx, "-p", work, "-c", conf, "-e", os.path.join(work, "error.log")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return proc, port
+            except OSError:
+                time.sleep(0.02)  # polling for nginx's listening socket, bounded above
+        proc.kill()
+        proc.wait()
+    with open(os.path.join(work, "error.log")) as f:
+        fail(f"nginx did not start: {f.read()[-1000:]}")
+
+
+def request(port, method, path, body=None, headers=None, source="127.0.0.1"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        reply = conn.getresponse()
+        return reply.status, reply.getheader("Content-Type", ""), reply.read()
+    finally:
+        conn.close()
+
+
+def expect(status, wanted, what):
+    if status != wanted:
+        fail(f"{what}: status {status}, expected {wanted}")
+
+
+async def receive(ws, accept):
+    """The first message `accept` returns true for, within 10 s."""
+    async def loop():
+        while True:
+            message = json.loads(await ws.recv())
+            if accept(message):
+                return message
+    return await asyncio.wait_for(loop(), 10)
+
+
+async def workshop(port, session):
+    url = f"ws://127.0.0.1:{port}/ws"
+    async with websockets.connect(url, open_timeout=10, close_timeout=1) as facilitator, \
+            websockets.connect(url, open_timeout=10, close_timeout=1,
+                               local_addr=("127.0.0.2", 0)) as participant:
+        await facilitator.send(json.dumps({"type": "hello", "facilitator_token": session["facilitator_token"]}))
+        await receive(facilitator, lambda m: m["type"] == "welcome")
+        await participant.send(json.dumps({"type": "hello", "join_code": session["join_code"],
+                                           "name": "Josiane", "profile": "habitant"}))
+        await receive(participant, lambda m: m["type"] == "welcome")
+        text = "Un banc à l'arrêt de bus"
+        await participant.send(json.dumps({"type": "op", "op_id": "c1",
+                                           "op": {"kind": "note.add", "text": text, "color": "yellow"}}))
+        ack = await receive(participant, lambda m: m["type"] in ("ack", "error"))
+        if ack["type"] != "ack":
+            fail(f"the note was refused: {ack}")
+        event = await receive(facilitator, lambda m: m["type"] == "event" and m["op"]["kind"] == "note.add")
+        if event["op"]["text"] != text or event["seq"] != ack["seq"]:
+            fail(f"the facilitator got another note: {event}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("ruche")
+    ap.add_argument("--nginx", default=shutil.which("nginx", path="/usr/sbin:/usr/bin") or "nginx")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="ruche-proxy-")
+    ruche = nginx = None
+    try:
+        ruche, ruche_port = start_ruche(args.ruche, os.path.join(work, "data"))
+        nginx, port = start_nginx(args.nginx, work, ruche_port)
+
+        status, kind, body = request(port, "GET", "/healthz")
+        expect(status, 200, "/healthz")
+        if json.loads(body)["status"] != "ok":
+            fail(f"/healthz: {body!r}")
+        status, kind, _ = request(port, "GET", "/")
+        expect(status, 200, "the start page")
+        if not kind.startswith("text/html"):
+            fail(f"the start page is {kind}")
+
+        status, _, body = request(port, "POST", "/api/sessions",
+                                  json.dumps({"title": "Derrière nginx", "private_writing": False}),
+                                  {"Content-Type": "application/json"})
+        expect(status, 201, "creating a session")
+        session = json.loads(body)
+        asyncio.run(workshop(port, session))
+
+        # 30 wrong codes a minute per client: the 31st from 127.0.0.2 is refused.
+        statuses = [request(port, "GET", f"/api/join/ZZZ-ZZZ-Z{i:02d}", source="127.0.0.2")[0]
+                    for i in range(31)]
+        if statuses[:30] != [404] * 30 or statuses[30] != 429:
+            fail(f"guessing from 127.0.0.2 through nginx: {statuses}")
+        expect(request(port, "GET", "/api/join/ZZZ-ZZZ-ZZZ", source="127.0.0.3")[0], 404,
+               "a wrong code from another client")
+        expect(request(port, "GET", "/api/join/" + session["join_code"], source="127.0.0.3")[0], 200,
+               "the right code from another client")
+
+        status, _, export = request(port, "GET", f"/api/sessions/{session['session_id']}/minutes.json",
+                                    headers={"Authorization": f"Bearer {session['facilitator_token']}"})
+        expect(status, 200, "the export")
+        padded = export[:1] + b" " * (3 << 19) + export[1:]  # 1.5 MiB more, still the same JSON
+        status, _, body = request(port, "POST", "/api/sessions/import", padded,
+                                  {"Content-Type": "application/json"})
+        expect(status, 201, f"importing {len(padded)} bytes")
+        if json.loads(body)["session_id"] == session["session_id"]:
+            fail("the import gave the same session")
+        print(f"reverse_proxy: a workshop, limits per client and a {len(padded) >> 10} KiB import "
+              f"through nginx: ok")
+    finally:
+        for proc in (nginx, ruche):
+            if proc and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
