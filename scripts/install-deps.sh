@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages Ruche needs to build and run, skipping those
 # already present; with --tests, also what the tests need (Chromium for the
 # browser tests, LibreOffice to open the minutes' ODT, the npm packages of
-# client-web, clang's libFuzzer runtime, nginx to test the reverse proxy's
-# configuration). Runs apt-get as root (directly, or through sudo).
+# client-web, clang's libFuzzer runtime, nginx and openssl to test the
+# reverse proxy's configuration). Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,7 @@ packages=(
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light)
+  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light openssl)
 fi
 
 missing=()

@@ -14,6 +14,9 @@ deploy/nginx/ruche-locations.conf as it is. Then, only through nginx:
 - the session's export, padded over nginx's default 1 MiB body limit,
   imports as a new session.
 
+And the site file deploy/nginx/ruche.conf passes `nginx -t`, with a
+certificate made for the test.
+
     /usr/bin/python3 tests/reverse_proxy.py build/ci/server/ruche [--nginx /usr/sbin/nginx]
 
 (Debian's python3 with python3-websockets.) Every wait is bounded; exits
@@ -36,6 +39,7 @@ import websockets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCATIONS = os.path.join(ROOT, "deploy", "nginx", "ruche-locations.conf")
+SITE = os.path.join(ROOT, "deploy", "nginx", "ruche.conf")
 
 
 def fail(message):
@@ -61,7 +65,8 @@ def start_ruche(binary, data):
     return proc, int(match.group(1))
 
 
-def nginx_conf(work, ruche_port, port):
+def nginx_conf(work, http_block):
+    """A whole nginx configuration whose files all live in `work`."""
     temp = {name: os.path.join(work, name) for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     return f"""
 daemon off;
@@ -77,13 +82,31 @@ http {{
     fastcgi_temp_path {temp['fastcgi']};
     uwsgi_temp_path {temp['uwsgi']};
     scgi_temp_path {temp['scgi']};
-    upstream ruche {{ server 127.0.0.1:{ruche_port}; keepalive 4; }}
-    server {{
-        listen 127.0.0.1:{port};
-        include {LOCATIONS};
-    }}
+{http_block}
 }}
 """
+
+
+def check_site(nginx, work):
+    """`nginx -t` on the site file as shipped, given a certificate made here."""
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=ruche.example.org", "-keyout", key, "-out", cert],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        fail(f"openssl could not make a test certificate: {made.stderr[-500:]}")
+    with open(SITE) as f:
+        site = f.read()
+    site = (site.replace("/etc/letsencrypt/live/ruche.example.org/fullchain.pem", cert)
+            .replace("/etc/letsencrypt/live/ruche.example.org/privkey.pem", key)
+            .replace("snippets/ruche-locations.conf", LOCATIONS))
+    conf = os.path.join(work, "site-test.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_conf(work, site))
+    checked = subprocess.run([nginx, "-t", "-p", work, "-c", conf, "-e", os.path.join(work, "error.log")],
+                             capture_output=True, text=True)
+    if checked.returncode != 0:
+        fail(f"nginx -t refuses {SITE}: {checked.stderr[-1000:]}")
 
 
 def start_nginx(nginx, work, ruche_port):
@@ -93,7 +116,12 @@ def start_nginx(nginx, work, ruche_port):
         port = free_port()
         conf = os.path.join(work, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(nginx_conf(work, ruche_port, port))
+            f.write(nginx_conf(work, f"""
+    upstream ruche {{ server 127.0.0.1:{ruche_port}; keepalive 4; }}
+    server {{
+        listen 127.0.0.1:{port};
+        include {LOCATIONS};
+    }}"""))
         proc = subprocess.Popen([nginx, "-p", work, "-c", conf, "-e", os.path.join(work, "error.log")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
@@ -163,6 +191,7 @@ def main():
     work = tempfile.mkdtemp(prefix="ruche-proxy-")
     ruche = nginx = None
     try:
+        check_site(args.nginx, work)
         ruche, ruche_port = start_ruche(args.ruche, os.path.join(work, "data"))
         nginx, port = start_nginx(args.nginx, work, ruche_port)
 
@@ -201,8 +230,8 @@ def main():
         expect(status, 201, f"importing {len(padded)} bytes")
         if json.loads(body)["session_id"] == session["session_id"]:
             fail("the import gave the same session")
-        print(f"reverse_proxy: a workshop, limits per client and a {len(padded) >> 10} KiB import "
-              f"through nginx: ok")
+        print(f"reverse_proxy: the site file checked; a workshop, limits per client and a "
+              f"{len(padded) >> 10} KiB import through nginx: ok")
     finally:
         for proc in (nginx, ruche):
             if proc and proc.poll() is None:
