@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages Ruche needs to build and run, skipping those
 # already present; with --tests, also what the tests need (Chromium for the
 # browser tests, LibreOffice to open the minutes' ODT, the npm packages of
-# client-web, clang's libFuzzer runtime, nginx and openssl to test the
-# reverse proxy's configuration). Runs apt-get as root (directly, or through sudo).
+# client-web, clang's libFuzzer runtime, nginx, Caddy and openssl to test the
+# reverse proxies' configurations). Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,7 @@ packages=(
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light openssl)
+  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light caddy openssl)
 fi
 
 missing=()
@@ -39,11 +39,13 @@ if ((${#missing[@]})); then
   fi
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  # The test starts its own nginx on a loopback port: the system's nginx
-  # service, started by the package, is not left serving port 80.
-  if [[ " ${missing[*]} " == *" nginx-light "* && -d /run/systemd/system ]]; then
-    "${as_root[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
-  fi
+  # The tests start their own nginx and Caddy on loopback ports: the
+  # services their packages start are not left serving port 80.
+  for service in nginx caddy; do
+    if [[ " ${missing[*]} " == *" $service"[-\ ]* && -d /run/systemd/system ]]; then
+      "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  done
 fi
 
 $with_tests || exit 0

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""A workshop through nginx, with the configuration Ruche ships.
+"""A workshop through a reverse proxy, with the configuration Ruche ships.
 
 Starts `ruche` on 127.0.0.1 with --trust-proxy 127.0.0.1, and Debian's nginx
-in front of it on another loopback port, its `server` block made of
-deploy/nginx/ruche-locations.conf as it is. Then, only through nginx:
+(or Caddy) in front of it on another loopback port: nginx's `server` block
+is deploy/nginx/ruche-locations.conf as it is, Caddy's site is the one of
+deploy/Caddyfile on plain HTTP. Then, only through the proxy:
 
 - the health check and the pages answer;
 - a session is created; a participant (from 127.0.0.2) and the facilitator
@@ -14,10 +15,11 @@ deploy/nginx/ruche-locations.conf as it is. Then, only through nginx:
 - the session's export, padded over nginx's default 1 MiB body limit,
   imports as a new session.
 
-And the site file deploy/nginx/ruche.conf passes `nginx -t`, with a
-certificate made for the test.
+With nginx, the site file deploy/nginx/ruche.conf also passes `nginx -t`,
+with a certificate made for the test.
 
-    /usr/bin/python3 tests/reverse_proxy.py build/ci/server/ruche [--nginx /usr/sbin/nginx]
+    /usr/bin/python3 tests/reverse_proxy.py build/ci/server/ruche --nginx /usr/sbin/nginx
+    /usr/bin/python3 tests/reverse_proxy.py build/ci/server/ruche --caddy /usr/bin/caddy
 
 (Debian's python3 with python3-websockets.) Every wait is bounded; exits
 non-zero on the first failure.
@@ -40,6 +42,7 @@ import websockets
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCATIONS = os.path.join(ROOT, "deploy", "nginx", "ruche-locations.conf")
 SITE = os.path.join(ROOT, "deploy", "nginx", "ruche.conf")
+CADDYFILE = os.path.join(ROOT, "deploy", "Caddyfile")
 
 
 def fail(message):
@@ -109,32 +112,55 @@ def check_site(nginx, work):
         fail(f"nginx -t refuses {SITE}: {checked.stderr[-1000:]}")
 
 
-def start_nginx(nginx, work, ruche_port):
-    """nginx on a free port; a port taken between the check and the start is
-    tried again, three times at most."""
-    for _ in range(3):
-        port = free_port()
-        conf = os.path.join(work, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(nginx_conf(work, f"""
+def nginx_command(nginx, work, ruche_port, port):
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_conf(work, f"""
     upstream ruche {{ server 127.0.0.1:{ruche_port}; keepalive 4; }}
     server {{
         listen 127.0.0.1:{port};
         include {LOCATIONS};
     }}"""))
-        proc = subprocess.Popen([nginx, "-p", work, "-c", conf, "-e", os.path.join(work, "error.log")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [nginx, "-p", work, "-c", conf, "-e", os.path.join(work, "error.log")], {}
+
+
+def caddy_command(caddy, work, ruche_port, port):
+    """deploy/Caddyfile's site as it is, served on plain HTTP on `port`, with
+    Caddy's state in `work` and no admin endpoint."""
+    with open(CADDYFILE) as f:
+        shipped = f.read()
+    opening = "ruche.example.org {"
+    if opening not in shipped:
+        fail(f"{CADDYFILE} has no site {opening}")
+    site = shipped[shipped.index(opening) + len(opening):].replace("127.0.0.1:8080", f"127.0.0.1:{ruche_port}")
+    conf = os.path.join(work, "Caddyfile")
+    with open(conf, "w") as f:
+        f.write("{\n    admin off\n    auto_https off\n    storage file_system " + work + "/caddy\n}\n"
+                f"http://127.0.0.1:{port} {{" + site)
+    env = dict(os.environ, HOME=work, XDG_DATA_HOME=work, XDG_CONFIG_HOME=work)
+    return [caddy, "run", "--config", conf, "--adapter", "caddyfile"], env
+
+
+def start_proxy(command, work, ruche_port):
+    """The proxy on a free port; a port taken between the check and the
+    start is tried again, three times at most."""
+    log = os.path.join(work, "proxy.log")
+    for _ in range(3):
+        port = free_port()
+        cmd, env = command(work, ruche_port, port)
+        with open(log, "w") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env or None)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return proc, port
             except OSError:
-                time.sleep(0.02)  # polling for nginx's listening socket, bounded above
+                time.sleep(0.02)  # polling for the proxy's listening socket, bounded above
         proc.kill()
         proc.wait()
-    with open(os.path.join(work, "error.log")) as f:
-        fail(f"nginx did not start: {f.read()[-1000:]}")
+    with open(log) as f:
+        fail(f"{cmd[0]} did not start: {f.read()[-1000:]}")
 
 
 def request(port, method, path, body=None, headers=None, source="127.0.0.1"):
@@ -186,14 +212,21 @@ async def workshop(port, session):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ruche")
-    ap.add_argument("--nginx", default=shutil.which("nginx", path="/usr/sbin:/usr/bin") or "nginx")
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--nginx", help="nginx's binary")
+    which.add_argument("--caddy", help="caddy's binary")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="ruche-proxy-")
-    ruche = nginx = None
+    ruche = proxy = None
     try:
-        check_site(args.nginx, work)
+        name = "nginx" if args.nginx else "caddy"
+        if args.nginx:
+            check_site(args.nginx, work)
+            command = lambda *a: nginx_command(args.nginx, *a)
+        else:
+            command = lambda *a: caddy_command(args.caddy, *a)
         ruche, ruche_port = start_ruche(args.ruche, os.path.join(work, "data"))
-        nginx, port = start_nginx(args.nginx, work, ruche_port)
+        proxy, port = start_proxy(command, work, ruche_port)
 
         status, kind, body = request(port, "GET", "/healthz")
         expect(status, 200, "/healthz")
@@ -212,10 +245,11 @@ def main():
         asyncio.run(workshop(port, session))
 
         # 30 wrong codes a minute per client: the 31st from 127.0.0.2 is refused.
+        # (Caddy, like nginx, appends the client it sees to X-Forwarded-For.)
         statuses = [request(port, "GET", f"/api/join/ZZZ-ZZZ-Z{i:02d}", source="127.0.0.2")[0]
                     for i in range(31)]
         if statuses[:30] != [404] * 30 or statuses[30] != 429:
-            fail(f"guessing from 127.0.0.2 through nginx: {statuses}")
+            fail(f"guessing from 127.0.0.2 through {name}: {statuses}")
         expect(request(port, "GET", "/api/join/ZZZ-ZZZ-ZZZ", source="127.0.0.3")[0], 404,
                "a wrong code from another client")
         expect(request(port, "GET", "/api/join/" + session["join_code"], source="127.0.0.3")[0], 200,
@@ -230,10 +264,10 @@ def main():
         expect(status, 201, f"importing {len(padded)} bytes")
         if json.loads(body)["session_id"] == session["session_id"]:
             fail("the import gave the same session")
-        print(f"reverse_proxy: the site file checked; a workshop, limits per client and a "
-              f"{len(padded) >> 10} KiB import through nginx: ok")
+        print(f"reverse_proxy: a workshop, limits per client and a {len(padded) >> 10} KiB import "
+              f"through {name}: ok")
     finally:
-        for proc in (nginx, ruche):
+        for proc in (proxy, ruche):
             if proc and proc.poll() is None:
                 proc.terminate()
                 try:
