@@ -30,6 +30,8 @@ class storage_category_impl final : public std::error_category {
                 return "storage is busy, try again";
             case errc::no_space:
                 return "no space left on the storage device";
+            case errc::not_empty:
+                return "the directory is not empty";
         }
         return "unknown storage error";
     }

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "key_encoding.hpp"
+#include "rocksdb_backup.hpp"
 #include "rocksdb_env.hpp"
 #include "rocksdb_schema.hpp"
 #include "rocksdb_status.hpp"
@@ -289,6 +290,13 @@ class rocksdb_op_log final : public op_log {
             if (auto ec = to_error_code(db_->FlushWAL(true))) return ec;
             return to_error_code(db_->Flush(rocksdb::FlushOptions{}, all_families()));
         });
+    }
+
+    std::error_code backup(const std::string& directory, std::uint32_t keep, backup_info& out) override {
+        out = {};
+        // Two BackupEngines on one directory at once would corrupt it.
+        const std::lock_guard one_at_a_time(backup_mutex_);
+        return locked([&] { return detail::create_backup(*db_, directory, keep, out); });
     }
 
     write_health health() const override {
@@ -634,6 +642,7 @@ class rocksdb_op_log final : public op_log {
     std::atomic<bool> writable_;
     std::atomic<std::uint64_t> failures_;
     std::mutex resume_mutex_;
+    std::mutex backup_mutex_;
     std::chrono::steady_clock::time_point last_resume_{};  // guarded by resume_mutex_
 
     mutable std::mutex heads_mutex_;

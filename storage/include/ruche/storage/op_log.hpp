@@ -110,6 +110,14 @@ struct options {
     std::shared_ptr<disk_faults> faults;  // tests only
 };
 
+// One backup of a whole op log in a backup directory.
+struct backup_info {
+    std::uint32_t id = 0;     // 1, 2, ... in its directory
+    std::int64_t time = 0;    // when it was taken, seconds since the epoch
+    std::uint64_t bytes = 0;  // its files' size, files shared with other backups included
+    std::uint32_t files = 0;
+};
+
 // Whether the op log can write, as last seen (see op_log::writable).
 struct write_health {
     bool writable = true;
@@ -185,6 +193,15 @@ class op_log {
     // Makes everything appended so far durable (used on shutdown in wal mode).
     virtual std::error_code flush() = 0;
 
+    // Adds a backup of the whole log to `directory` (created if missing):
+    // every append that returned before the call is in it. Backups are
+    // incremental: a file an earlier backup in that directory holds is not
+    // copied again. With `keep` > 0, only the newest `keep` backups remain.
+    // Appends go on while it runs (it flushes the memtables first, then
+    // copies files). `out` describes the new backup.
+    virtual std::error_code backup(const std::string& directory, std::uint32_t keep,
+                                   backup_info& out) = 0;
+
     // After a failed write (a full disk, an I/O error) RocksDB refuses every
     // write until it is resumed. Each write while in that state first tries
     // to resume, at most once a second, so writing comes back by itself
@@ -203,6 +220,16 @@ class op_log {
 std::error_code open_rocksdb_op_log(const std::string& directory, const options& opts,
                                     std::unique_ptr<op_log>& out);
 
+// The backups in `directory`, oldest first (none: an empty list).
+std::error_code list_backups(const std::string& directory, std::vector<backup_info>& out);
+
+// Restores the newest backup of `backup_directory` into `data_directory`
+// (created if missing), where `open_rocksdb_op_log` then finds it. A
+// directory that already holds anything is refused with errc::not_empty,
+// and nothing is changed; no backup at all is errc::not_found.
+std::error_code restore_backup(const std::string& backup_directory, const std::string& data_directory,
+                               backup_info& out);
+
 enum class errc {
     invalid_session_id = 1,
     sequence_gap,
@@ -211,7 +238,8 @@ enum class errc {
     io_error,
     corruption,
     busy,
-    no_space,  // the disk is full; nothing was written
+    no_space,   // the disk is full; nothing was written
+    not_empty,  // a restore into a directory that holds files
 };
 const std::error_category& storage_category() noexcept;
 std::error_code make_error_code(errc e) noexcept;
