@@ -1,11 +1,17 @@
 // The HTTP side of the server over real sockets: the session API, join codes,
 // QR codes, health, metrics, facilitator authentication and headers.
 
+#include <sys/stat.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <regex>
 #include <thread>
 #include <vector>
 
+#include "control.hpp"
 #include "server_harness.hpp"
 
 using namespace ruche::testing;
@@ -433,4 +439,43 @@ TEST_CASE("wrong facilitator tokens count as guesses; the right one is never ref
     CHECK(http_call(srv.port(), http::verb::get, target, {}, s.facilitator_token).status == 200);
     // Asking without a token is not a guess.
     CHECK(http_call(srv.port(), http::verb::get, target).status == 401);
+}
+
+TEST_CASE("the control socket: a backup on request, refusals that change nothing, closed to others") {
+    temp_dir sockets;
+    auto cfg = running_server::test_config();
+    cfg.control_socket = (sockets.path() / "control.sock").string();
+    running_server srv(cfg);
+    create_session(srv.port());
+
+    struct stat about {};
+    REQUIRE(::stat(cfg.control_socket.c_str(), &about) == 0);
+    CHECK(S_ISSOCK(about.st_mode));
+    CHECK((about.st_mode & 077) == 0);  // nobody but the server's user
+
+    ruche::server::backup_reply reply;
+    REQUIRE_FALSE(ruche::server::ask_for_backup(cfg.control_socket, "relative/backups", 0, reply));
+    CHECK_FALSE(reply.ok);
+    CHECK(reply.error.find("absolute") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists("relative"));
+
+    const auto backups = (sockets.path() / "backups").string();
+    REQUIRE_FALSE(ruche::server::ask_for_backup(cfg.control_socket, backups, 0, reply));
+    REQUIRE(reply.ok);
+    CHECK(reply.backup.id == 1);
+    CHECK(reply.backup.files > 0);
+
+    // Not a request: an error, and the server goes on.
+    net::io_context ioc;
+    net::local::stream_protocol::socket raw(ioc);
+    raw.connect(net::local::stream_protocol::endpoint(cfg.control_socket));
+    net::write(raw, net::buffer(std::string("{\"command\": \"rm -rf\"}\n")));
+    std::string answer;
+    net::read_until(raw, net::dynamic_buffer(answer), '\n');
+    CHECK(json::parse(answer)["ok"] == false);
+    CHECK(http_call(srv.port(), http::verb::get, "/healthz").status == 200);
+
+    srv.stop();
+    CHECK_FALSE(std::filesystem::exists(cfg.control_socket));
+    CHECK(ruche::server::ask_for_backup(cfg.control_socket, backups, 0, reply));  // nobody answers now
 }

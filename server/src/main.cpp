@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "backup_command.hpp"
+#include "control.hpp"
 #include "ruche/server/config.hpp"
 #include "ruche/server/server.hpp"
 #include "time_zone.hpp"
@@ -111,10 +113,23 @@ int main(int argc, char** argv) {
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->envname("RUCHE_LOG_LEVEL")
         ->capture_default_str();
+
+    std::string backup_dir;
+    std::uint32_t keep = 0;
+    auto* backup = cli.add_subcommand("backup", "back up the op log into DIR (the running server does it, if any)");
+    backup->add_option("directory", backup_dir, "where backups go; each one adds only what changed")->required();
+    backup->add_option("--keep", keep, "keep only the newest N backups (0: all)")->capture_default_str();
+    backup->fallthrough();
+    auto* restore = cli.add_subcommand("restore", "restore the newest backup of DIR into --data-dir (server stopped)");
+    restore->add_option("directory", backup_dir, "the backups' directory")->required();
+    restore->fallthrough();
     CLI11_PARSE(cli, argc, argv);
 
     spdlog::set_default_logger(spdlog::stderr_color_mt("ruche"));
     spdlog::set_level(spdlog::level::from_str(log_level));
+    if (*backup) return server::backup_command(cfg.data_dir, backup_dir, keep);
+    if (*restore) return server::restore_command(cfg.data_dir, backup_dir);
+    cfg.control_socket = server::control_socket_path(cfg.data_dir);
     cfg.durability = durability == "fsync" ? storage::durability::fsync : storage::durability::wal;
 
     try {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app.hpp"
+#include "control.hpp"
 #include "listener.hpp"
 
 namespace ruche::server {
@@ -44,6 +45,7 @@ struct server::impl {
     net::io_context ioc;
     app a;
     std::shared_ptr<listener> accept;
+    std::shared_ptr<control_listener> control;
     std::uint16_t port = 0;
     std::atomic<bool> stopping{false};
 };
@@ -65,6 +67,17 @@ std::error_code server::start() {
         a.cfg.public_url.empty() ? default_public_url(a.cfg.bind, impl_->port) : a.cfg.public_url;
     while (!a.public_url.empty() && a.public_url.back() == '/') a.public_url.pop_back();
     impl_->accept->run();
+    if (!a.cfg.control_socket.empty()) {
+        impl_->control = std::make_shared<control_listener>(a, a.cfg.control_socket, ec);
+        if (ec) {
+            // Serving matters more than backups: say why there will be none.
+            spdlog::warn("no control socket at {} ({}): `ruche backup` cannot reach this server",
+                         a.cfg.control_socket, ec.message());
+            impl_->control.reset();
+        } else {
+            impl_->control->run();
+        }
+    }
     return {};
 }
 
@@ -107,6 +120,7 @@ void server::stop() {
     net::post(impl_->ioc, [this] {
         auto& a = impl_->a;
         if (impl_->accept) impl_->accept->stop();
+        if (impl_->control) impl_->control->stop();
         a.rooms.shutdown_all();
         // Wait for connections to close (each room records departures and
         // sends 1001), then stop whatever is left after a grace period.

@@ -45,6 +45,9 @@ struct config {
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string data_dir = "./data";
+    // The Unix socket `ruche backup` asks the running server through
+    // (control.hpp); empty: none. `ruche` puts it in the data directory.
+    std::string control_socket;
     std::string public_url;  // empty: derived from the bound address
     std::string static_dir = "client-web";
     storage::durability durability = storage::durability::wal;
