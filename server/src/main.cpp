@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "backup_command.hpp"
+#include "check_config.hpp"
 #include "control.hpp"
 #include "ruche/server/config.hpp"
 #include "ruche/server/server.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     std::string log_level = "info";
 
     CLI::App cli{"Ruche: real-time brainstorming board server"};
+    cli.set_version_flag("--version", "ruche " RUCHE_VERSION);
     cli.set_config("--config", "", "read options from this TOML/INI file");
     cli.add_option("--bind", cfg.bind,
                    "address to listen on; 0.0.0.0 for phones on the room's Wi-Fi")
@@ -123,14 +125,17 @@ int main(int argc, char** argv) {
     auto* restore = cli.add_subcommand("restore", "restore the newest backup of DIR into --data-dir (server stopped)");
     restore->add_option("directory", backup_dir, "the backups' directory")->required();
     restore->fallthrough();
+    auto* check = cli.add_subcommand("check-config", "check the options (and --config file) without starting");
+    check->fallthrough();
     CLI11_PARSE(cli, argc, argv);
 
     spdlog::set_default_logger(spdlog::stderr_color_mt("ruche"));
     spdlog::set_level(spdlog::level::from_str(log_level));
     if (*backup) return server::backup_command(cfg.data_dir, backup_dir, keep);
     if (*restore) return server::restore_command(cfg.data_dir, backup_dir);
-    cfg.control_socket = server::control_socket_path(cfg.data_dir);
     cfg.durability = durability == "fsync" ? storage::durability::fsync : storage::durability::wal;
+    if (*check) return server::check_config_command(cfg);
+    cfg.control_socket = server::control_socket_path(cfg.data_dir);
 
     try {
         std::filesystem::create_directories(cfg.data_dir);
