@@ -3,7 +3,7 @@
 # already present; with --tests, also what the tests need (Chromium for the
 # browser tests, LibreOffice to open the minutes' ODT, the npm packages of
 # client-web, clang's libFuzzer runtime, nginx, Caddy and openssl to test the
-# reverse proxies' configurations). Runs apt-get as root (directly, or through sudo).
+# reverse proxies' configurations, lintian and curl to test the package). Runs apt-get as root (directly, or through sudo).
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,7 @@ packages=(
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then
   with_tests=true
-  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light caddy openssl)
+  packages+=(chromium libreoffice-writer-nogui python3-websockets libclang-rt-14-dev nginx-light caddy openssl lintian curl)
 fi
 
 missing=()

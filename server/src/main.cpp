@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     CLI::App cli{"Ruche: real-time brainstorming board server"};
     cli.set_version_flag("--version", "ruche " RUCHE_VERSION);
     cli.set_config("--config", "", "read options from this TOML/INI file");
+    // A misspelt key in the file is an error, not an option silently left out.
+    cli.allow_config_extras(CLI::config_extras_mode::error);
     cli.add_option("--bind", cfg.bind,
                    "address to listen on; 0.0.0.0 for phones on the room's Wi-Fi")
         ->envname("RUCHE_BIND")
