@@ -47,6 +47,26 @@ test('start page with sessions remembered here, an import refused and the delete
   await expectNoViolations(page, 'the confirmation before deleting a session');
 });
 
+test('the privacy page, reached from the start page and from a phone, in French and in English', async ({ page, request }) => {
+  await page.goto(serverUrl('/'));
+  await page.getByRole('link', { name: 'Vos données : ce que Ruche garde, et combien de temps' }).click();
+  await expect(page).toHaveURL(/\/confidentialite$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Vos données dans Ruche' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Combien de temps' })).toBeVisible();
+  await expectNoViolations(page, 'the privacy page');
+
+  const session = await createSessionByApi(request);
+  await page.goto(serverUrl(`/j/${session.join_code}`));
+  await page.getByRole('link', { name: 'Vos données : ce que Ruche garde, et combien de temps' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Vos données dans Ruche' })).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your data in Ruche' })).toBeVisible();
+  await expect(page).toHaveTitle('Your data — Ruche');
+  await expectNoViolations(page, 'the privacy page in English');
+  await page.getByRole('link', { name: 'Back to the start page' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A sticky-note board for your workshops');
+});
+
 test.describe('phone', () => {
   test('join screen', async ({ page, request }) => {
     const session = await createSessionByApi(request);

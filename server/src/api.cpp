@@ -199,11 +199,13 @@ http_response facilitator_info(app& a, const http_request& request, const std::s
 
 http_response static_file(app& a, const http_request& request) {
     std::string target(request.target());
-    // Pages reached by links people share: /j/CODE (join), /tableau (board), /rejouer (replay).
+    // Pages reached by links people share: /j/CODE (join), /tableau (board), /rejouer (replay),
+    // /confidentialite (what Ruche keeps).
     const auto parts = segments(target);
     if (parts.size() == 2 && parts[0] == "j") target = "/phone.html";
     if (parts.size() == 1 && parts[0] == "tableau") target = "/board.html";
     if (parts.size() == 1 && parts[0] == "rejouer") target = "/replay.html";
+    if (parts.size() == 1 && parts[0] == "confidentialite") target = "/privacy.html";
     const auto path = is_published(target) ? resolve_static(a.cfg.static_dir, target) : std::nullopt;
     if (!path) return json_error(request, http::status::not_found, "not_found", "no such page");
     std::ifstream in(*path, std::ios::binary);

@@ -91,8 +91,8 @@ bool is_published(std::string_view target) {
     const auto decoded = percent_decode(target);
     if (!decoded) return false;
     const std::string_view path = *decoded;
-    static constexpr std::array<std::string_view, 7> files{
-        "/", "/index.html", "/board.html", "/phone.html", "/replay.html", "/favicon.svg", "/sw.js"};
+    static constexpr std::array<std::string_view, 8> files{
+        "/", "/index.html", "/board.html", "/phone.html", "/replay.html", "/privacy.html", "/favicon.svg", "/sw.js"};
     static constexpr std::array<std::string_view, 3> folders{"/css/", "/js/", "/i18n/"};
     return std::find(files.begin(), files.end(), path) != files.end() ||
            std::any_of(folders.begin(), folders.end(),
