@@ -80,3 +80,28 @@ TEST_CASE("check-config passes a good configuration and names each mistake") {
     cfg.limits.max_connections = 1'000'000'000;  // more than any file limit here
     CHECK(worst(cfg, "--max-connections") == level::warning);
 }
+
+TEST_CASE("check-config names an HTTPS certificate that cannot be used") {
+    testing::temp_dir dir;
+    auto cfg = good(dir);
+    CHECK(worst(cfg, "--tls-cert") == level::ok);  // plain HTTP
+
+    cfg.tls_cert = (dir.path() / "cert.pem").string();
+    CHECK(worst(cfg, "--tls-key") == level::error);  // one without the other
+
+    cfg.tls_key = (dir.path() / "key.pem").string();
+    { std::ofstream(cfg.tls_cert) << "-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n"; }
+    bool named = false;
+    for (const auto& f : server::check_config(cfg)) {
+        if (f.what == "--tls-cert" && f.severity == level::error) {
+            named = f.detail.find(cfg.tls_cert) != std::string::npos;
+        }
+    }
+    CHECK(named);  // which file, in the message
+
+    // The public URL of a server speaking HTTPS should be https://.
+    cfg = good(dir);
+    cfg.tls_cert = cfg.tls_key = "unused";
+    cfg.public_url = "http://ruche.example.org";
+    CHECK(worst(cfg, "--public-url") == level::warning);
+}

@@ -231,6 +231,16 @@ http_response json_error(const http_request& request, http::status status, std::
     return json_response(request, status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+http_response https_redirect(const app& a, const http_request& request) {
+    const auto host = request[http::field::host];
+    std::string location = host.empty() ? a.public_url : "https://" + std::string(host);
+    location += request.target();
+    auto res = json_error(request, http::status::permanent_redirect, "https_required",
+                          "this server speaks HTTPS: " + location);
+    res.set(http::field::location, location);
+    return res;
+}
+
 namespace {
 
 // The host of an authority ("host", "host:port", "[v6]:port") or of a URL's,

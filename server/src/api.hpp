@@ -19,6 +19,10 @@ http_response handle_request(app& a, const http_request& request, const std::str
 http_response json_error(const http_request& request, boost::beast::http::status status,
                          std::string_view code, std::string_view message);
 
+// Plain HTTP on a TLS port: 308 to the same host, port and target over
+// HTTPS (a method and its body are kept by a 308, unlike a 301).
+http_response https_redirect(const app& a, const http_request& request);
+
 // Whether a request naming `host` (its Host header) is for this server: an
 // address, localhost, the public URL's host or an allowed origin's. Any other
 // name may be one an attacker pointed at this server (DNS rebinding), so that

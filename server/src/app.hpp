@@ -13,6 +13,7 @@
 #include "op_writer.hpp"
 #include "rate_limit.hpp"
 #include "registry.hpp"
+#include "tls_identity.hpp"
 #include "ruche/server/config.hpp"
 #include "ruche/server/session_log.hpp"
 
@@ -47,6 +48,7 @@ struct app {
     attempt_limiter creations;  // sessions created (or imported) per client address
     connection_gate gate;  // TCP connections held, HTTP or WebSocket, per address
     import_gate imports{2};  // imports being received or waiting for the importer
+    tls_identity tls;  // the certificate HTTPS connections shake hands with, if any
 
     static connection_gate::limits gate_limits(const limits& l) {
         connection_gate::limits g;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "control.hpp"
+#include "tls_identity.hpp"
 
 namespace ruche::server {
 namespace {
@@ -78,11 +79,27 @@ config_finding public_url(const config& cfg) {
     if (!is_origin(cfg.public_url, true)) {
         return {level::error, "--public-url", cfg.public_url + " is not an http:// or https:// URL"};
     }
+    const bool tls = !cfg.tls_cert.empty();
+    if (tls && cfg.public_url.starts_with("http://")) {
+        return {level::warning, "--public-url",
+                cfg.public_url + ": this server speaks HTTPS, every link would be redirected once"};
+    }
     if (cfg.public_url.starts_with("http://") && !is_loopback_url(cfg.public_url)) {
         return {level::warning, "--public-url",
                 cfg.public_url + ": without HTTPS, phones have no offline page, camera or location"};
     }
     return {level::ok, "--public-url", cfg.public_url};
+}
+
+config_finding tls(const config& cfg) {
+    if (cfg.tls_cert.empty() && cfg.tls_key.empty()) return {level::ok, "--tls-cert", "none: plain HTTP"};
+    if (cfg.tls_cert.empty() || cfg.tls_key.empty()) {
+        return {level::error, cfg.tls_cert.empty() ? "--tls-cert" : "--tls-key",
+                "--tls-cert and --tls-key go together"};
+    }
+    std::string error;
+    if (!tls_identity::make_context(cfg.tls_cert, cfg.tls_key, error)) return {level::error, "--tls-cert", error};
+    return {level::ok, "--tls-cert", cfg.tls_cert + " with its key " + cfg.tls_key};
 }
 
 config_finding descriptors(const config& cfg) {
@@ -108,6 +125,7 @@ std::vector<config_finding> check_config(const config& cfg) {
     out.push_back(data_dir(cfg));
     out.push_back(static_dir(cfg));
     out.push_back(public_url(cfg));
+    out.push_back(tls(cfg));
     for (const auto& origin : cfg.allowed_origins) {
         if (!is_origin(origin, false)) {
             out.push_back({level::error, "--allowed-origin", origin + " is not an origin (scheme://host[:port])"});

@@ -17,14 +17,46 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 http_connection::http_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
-    : stream_(std::move(socket)), app_(a), slot_(std::move(slot)) {
+    : stream_(std::in_place_type<plain_stream>, std::move(socket)), app_(a), slot_(std::move(slot)) {
     beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    const auto endpoint = tcp().socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
 }
 
+beast::tcp_stream& http_connection::tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream_);
+}
+
 void http_connection::run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    net::dispatch(tcp().get_executor(), [self = shared_from_this()] {
+        if (!self->app_.tls.enabled()) return self->do_read();
+        // A TLS ClientHello or an HTTP request line: the first bytes say which.
+        self->tcp().expires_after(self->app_.cfg.limits.handshake_timeout);
+        beast::async_detect_ssl(self->tcp(), self->buffer_,
+                                [self](beast::error_code ec, bool tls) { self->on_detected(ec, tls); });
+    });
+}
+
+void http_connection::on_detected(beast::error_code ec, bool tls) {
+    if (ec) return;
+    if (!tls) {
+        redirect_to_https_ = true;
+        return do_read();
+    }
+    auto context = app_.tls.current();
+    tcp().expires_never();  // the detection's deadline, before the stream moves
+    plain_stream plain = std::move(std::get<plain_stream>(stream_));
+    auto& secure = stream_.emplace<tls_stream>(std::move(plain), *context);
+    tcp().expires_after(app_.cfg.limits.handshake_timeout);
+    // The context must outlive the handshake; a reload meanwhile makes a new one.
+    // (`used` has a default only because Boost 1.81 checks this handler
+    // against the unbuffered handshake's signature.)
+    secure.async_handshake(net::ssl::stream_base::server, buffer_.data(),
+                           [self = shared_from_this(), context](beast::error_code ec2, std::size_t used = 0) {
+                               if (ec2) return;  // not TLS after all, or a client we cannot agree with
+                               self->buffer_.consume(used);
+                               self->do_read();
+                           });
 }
 
 void http_connection::do_read() {
@@ -35,11 +67,11 @@ void http_connection::do_read() {
     // each request's own is applied once its target is known.
     parser_->body_limit(import_body_max);
     // An overflow place is only there to say the server is full.
-    stream_.expires_after(slot_.place() == connection_gate::place::overflow
-                              ? std::chrono::milliseconds(2000)
-                              : app_.cfg.limits.http_timeout);
+    tcp().expires_after(slot_.place() == connection_gate::place::overflow ? std::chrono::milliseconds(2000)
+                                                                          : app_.cfg.limits.http_timeout);
+    std::visit([&](auto& stream) {
     http::async_read_header(
-        stream_, buffer_, *parser_,
+        stream, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t n) {
             if (ec) return self->on_read(ec, n);
             const auto& req = self->parser_->get();
@@ -60,15 +92,19 @@ void http_connection::do_read() {
                 if (length && *length > limit) return self->on_read(http::error::body_limit, n);
                 self->parser_->body_limit(limit);  // chunked bodies are counted as they come
             }
-            http::async_read(
-                self->stream_, self->buffer_, *self->parser_,
-                [self](beast::error_code ec2, std::size_t n2) { self->on_read(ec2, n2); });
+            std::visit(
+                [&](auto& body_stream) {
+                    http::async_read(body_stream, self->buffer_, *self->parser_,
+                                     [self](beast::error_code ec2, std::size_t n2) { self->on_read(ec2, n2); });
+                },
+                self->stream_);
         });
+    }, stream_);
 }
 
 void http_connection::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) {
-        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+        tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
     }
     if (ec == http::error::header_limit) {
@@ -106,6 +142,10 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
                         "this server does not answer to that name: give it with --public-url"));
         return;
     }
+    if (redirect_to_https_ && request.target() != "/healthz") {
+        send(https_redirect(app_, request));
+        return;
+    }
     if (beast::websocket::is_upgrade(request)) {
         const auto target = request.target();
         if (target != "/ws" && !target.starts_with("/ws?")) {
@@ -120,8 +160,15 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
             send(std::move(res));
             return;
         }
-        std::make_shared<ws_connection>(stream_.release_socket(), app_, std::move(slot_), client_)
-            ->run(parser_->release());
+        if (auto* secure = std::get_if<tls_stream>(&stream_)) {
+            // The WebSocket keeps its own deadlines from now on.
+            tcp().expires_never();
+            std::make_shared<ws_connection>(std::move(*secure), app_, std::move(slot_), client_)
+                ->run(parser_->release());
+        } else {
+            std::make_shared<ws_connection>(tcp().release_socket(), app_, std::move(slot_), client_)
+                ->run(parser_->release());
+        }
         return;
     }
     // The API may read or write the disk at length (minutes, imports,
@@ -138,7 +185,7 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
             // Free before the answer leaves: the client may send the next
             // import as soon as it has read this one's.
             ticket = import_ticket();
-            net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            net::post(self->tcp().get_executor(), [self, response = std::move(response)]() mutable {
                 self->send(std::move(response));
             });
         });
@@ -146,7 +193,7 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
     }
     net::post(app_.blocking, [self = shared_from_this()] {
         auto response = handle_request(self->app_, self->parser_->get(), self->client_);
-        net::post(self->stream_.get_executor(),
+        net::post(self->tcp().get_executor(),
                   [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
     });
 }
@@ -165,19 +212,25 @@ void http_connection::refuse_import(import_gate::verdict why) {
 
 void http_connection::send(http::response<http::string_body> response) {
     auto res = std::make_shared<http::response<http::string_body>>(std::move(response));
+    // Once a browser has seen Ruche over HTTPS, it never asks in plain again.
+    if (tls()) res->set(http::field::strict_transport_security, "max-age=31536000");
     response_ = res;
     const bool keep_alive = res->keep_alive();
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
-                          self->on_write(keep_alive, ec, n);
-                      });
+    std::visit(
+        [&](auto& stream) {
+            http::async_write(stream, *res,
+                              [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+                                  self->on_write(keep_alive, ec, n);
+                              });
+        },
+        stream_);
 }
 
 void http_connection::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     response_.reset();
     if (ec) return;
     if (!keep_alive) {
-        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+        tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
     }
     do_read();

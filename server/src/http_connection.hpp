@@ -2,12 +2,16 @@
 
 // One HTTP connection: reads requests (with a body limit and a deadline),
 // answers them through `handle_request`, and hands WebSocket upgrades of /ws
-// to a ws_connection once the Origin is checked.
+// to a ws_connection once the Origin is checked. With TLS on, the first
+// bytes tell HTTPS from plain HTTP on the same port: HTTPS goes on through a
+// TLS stream, plain HTTP is sent to the https:// address (but /healthz).
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include "connection_gate.hpp"
 #include "import_gate.hpp"
@@ -22,13 +26,23 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     void run();
 
   private:
+    using plain_stream = boost::beast::tcp_stream;
+    using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+    void on_detected(boost::beast::error_code ec, bool tls);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void refuse_import(import_gate::verdict why);
     void send(boost::beast::http::response<boost::beast::http::string_body> response);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
 
-    boost::beast::tcp_stream stream_;
+    // The TCP stream (with its deadline) is the lowest layer of both.
+    boost::beast::tcp_stream& tcp();
+    bool tls() const { return std::holds_alternative<tls_stream>(stream_); }
+
+    std::variant<plain_stream, tls_stream> stream_;
+    // Plain HTTP on a TLS port: every request but /healthz is redirected.
+    bool redirect_to_https_ = false;
     app& app_;
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;

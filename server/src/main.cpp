@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
                    "URL phones use to reach this server (QR codes, join links), "
                    "e.g. http://192.168.1.20:8080; default: derived from --bind")
         ->envname("RUCHE_PUBLIC_URL");
+    cli.add_option("--tls-cert", cfg.tls_cert,
+                   "HTTPS certificate (PEM, with its chain) on the same port; plain HTTP is then "
+                   "sent to https://; read again on SIGHUP")
+        ->envname("RUCHE_TLS_CERT");
+    cli.add_option("--tls-key", cfg.tls_key, "the certificate's private key (PEM)")
+        ->envname("RUCHE_TLS_KEY");
     cli.add_option("--static-dir", cfg.static_dir, "the web client's files")
         ->envname("RUCHE_STATIC_DIR")
         ->capture_default_str();
@@ -157,7 +163,8 @@ int main(int argc, char** argv) {
         }
         server::server srv(cfg, *log);
         if (auto ec = srv.start()) {
-            spdlog::critical("cannot listen on {}:{}: {}", cfg.bind, cfg.port, ec.message());
+            // A certificate that cannot be used has said why just above.
+            spdlog::critical("cannot start on {}:{}: {}", cfg.bind, cfg.port, ec.message());
             return 1;
         }
         spdlog::info("op log in {} ({} mode)", cfg.data_dir, durability);

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <thread>
 
 #include "app.hpp"
@@ -30,11 +31,11 @@ std::string outward_address() {
     return ec ? "127.0.0.1" : local.address().to_string();
 }
 
-std::string default_public_url(const std::string& bind, std::uint16_t port) {
+std::string default_public_url(const std::string& bind, std::uint16_t port, bool tls) {
     std::string host = bind;
     if (bind == "0.0.0.0" || bind == "::") host = outward_address();
     if (host.find(':') != std::string::npos) host = "[" + host + "]";
-    return "http://" + host + ":" + std::to_string(port);
+    return (tls ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
 }  // namespace
@@ -56,6 +57,11 @@ server::~server() = default;
 
 std::error_code server::start() {
     auto& a = impl_->a;
+    std::string tls_error;
+    if (!a.tls.load(a.cfg.tls_cert, a.cfg.tls_key, tls_error)) {
+        spdlog::critical("HTTPS: {}", tls_error);
+        return std::make_error_code(std::errc::invalid_argument);
+    }
     if (auto ec = a.rooms.load_index()) return ec;
     boost::system::error_code ec;
     const auto address = net::ip::make_address(a.cfg.bind, ec);
@@ -64,7 +70,7 @@ std::error_code server::start() {
     if (ec) return std::error_code(ec.value(), std::system_category());
     impl_->port = impl_->accept->port();
     a.public_url =
-        a.cfg.public_url.empty() ? default_public_url(a.cfg.bind, impl_->port) : a.cfg.public_url;
+        a.cfg.public_url.empty() ? default_public_url(a.cfg.bind, impl_->port, a.tls.enabled()) : a.cfg.public_url;
     while (!a.public_url.empty() && a.public_url.back() == '/') a.public_url.pop_back();
     impl_->accept->run();
     if (!a.cfg.control_socket.empty()) {
@@ -88,9 +94,22 @@ const std::string& server::public_url() const {
     return impl_->a.public_url;
 }
 
+bool server::reload_tls() {
+    std::string error;
+    if (!impl_->a.tls.enabled()) return true;
+    if (!impl_->a.tls.reload(error)) {
+        spdlog::error("HTTPS certificate not reloaded, the previous one stays: {}", error);
+        return false;
+    }
+    spdlog::info("HTTPS certificate reloaded from {}", impl_->a.cfg.tls_cert);
+    return true;
+}
+
 void server::run(unsigned threads, bool stop_on_signals) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     std::optional<net::signal_set> signals;
+    std::optional<net::signal_set> hangups;
+    std::function<void()> await_hangup;
     if (stop_on_signals) {
         signals.emplace(impl_->ioc, SIGINT, SIGTERM);
         signals->async_wait([this](boost::system::error_code ec, int signal) {
@@ -98,6 +117,17 @@ void server::run(unsigned threads, bool stop_on_signals) {
             spdlog::info("signal {} received: shutting down", signal);
             stop();
         });
+        // SIGHUP: read the certificate again (a renewal), as nginx does.
+        hangups.emplace(impl_->ioc, SIGHUP);
+        await_hangup = [&] {
+            hangups->async_wait([&](boost::system::error_code ec, int) {
+                if (ec) return;
+                // Reading PEM files is quick, but not a network thread's job.
+                net::post(impl_->a.blocking, [this] { reload_tls(); });
+                await_hangup();
+            });
+        };
+        await_hangup();
     }
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });

@@ -20,34 +20,61 @@ using protocol::wire_errc;
 
 
 ws_connection::ws_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
-                       std::string client)
-    : ws_(std::move(socket)),
+                             std::string client)
+    : ws_(std::in_place_type<plain_ws>, std::move(socket)),
       app_(a),
       slot_(std::move(slot)),
-      deadline_(ws_.get_executor()),
+      deadline_(executor()),
       remote_(std::move(client)),
       rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {}
+
+ws_connection::ws_connection(beast::ssl_stream<beast::tcp_stream>&& stream, app& a, connection_slot slot,
+                             std::string client)
+    : ws_(std::in_place_type<tls_ws>, std::move(stream)),
+      app_(a),
+      slot_(std::move(slot)),
+      deadline_(executor()),
+      remote_(std::move(client)),
+      rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {}
+
+net::any_io_executor ws_connection::executor() {
+    return with_ws([](auto& ws) -> net::any_io_executor { return ws.get_executor(); });
+}
+
+void ws_connection::close_socket() {
+    beast::error_code ignored;
+    with_ws([&](auto& ws) {
+        auto& lowest = beast::get_lowest_layer(ws);
+        if constexpr (requires { lowest.socket(); }) {
+            lowest.socket().close(ignored);  // under TLS, a tcp_stream
+        } else {
+            lowest.close(ignored);
+        }
+    });
+}
 
 ws_connection::~ws_connection() {
     app_.metrics.bytes_queued.sub(static_cast<std::int64_t>(queued_bytes_));
 }
 
 void ws_connection::run(beast::http::request<beast::http::string_body> request) {
-    net::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
+    net::dispatch(executor(), [self = shared_from_this(), request = std::move(request)] {
         const auto& limits = self->app_.cfg.limits;
         websocket::stream_base::timeout timeouts;
         timeouts.handshake_timeout = limits.handshake_timeout;
         timeouts.idle_timeout = limits.idle_timeout;
         timeouts.keep_alive_pings = true;
-        self->ws_.set_option(timeouts);
-        self->ws_.set_option(websocket::stream_base::decorator(
-            [](websocket::response_type& res) { res.set(beast::http::field::server, "ruche"); }));
-        self->ws_.read_message_max(limits.read_message_max);
-        self->ws_.text(true);
-        // A message goes out as one frame, in one write: no 4 KiB fragments,
-        // and no write buffer of the stream's own.
-        self->ws_.auto_fragment(false);
-        self->ws_.async_accept(request, [self](beast::error_code ec) { self->on_accept(ec); });
+        self->with_ws([&](auto& ws) {
+            ws.set_option(timeouts);
+            ws.set_option(websocket::stream_base::decorator(
+                [](websocket::response_type& res) { res.set(beast::http::field::server, "ruche"); }));
+            ws.read_message_max(limits.read_message_max);
+            ws.text(true);
+            // A message goes out as one frame, in one write: no 4 KiB fragments,
+            // and no write buffer of the stream's own.
+            ws.auto_fragment(false);
+            ws.async_accept(request, [self](beast::error_code ec) { self->on_accept(ec); });
+        });
     });
 }
 
@@ -81,8 +108,7 @@ void ws_connection::on_deadline() {
         // The peer stopped reading: nothing more can be said to it politely.
         spdlog::info("closing a connection whose writes stalled");
         app_.metrics.slow_consumers_closed_total.inc();
-        beast::error_code ignored;
-        ws_.next_layer().close(ignored);
+        close_socket();
         return;
     }
     const bool waiting_hello = state_ != state::joined && !closing_;
@@ -101,10 +127,11 @@ constexpr std::size_t read_step = 256;
 }  // namespace
 
 void ws_connection::do_read() {
-    ws_.async_read_some(buffer_, read_step,
-                        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->on_read(ec, n);
-                        });
+    with_ws([&](auto& ws) {
+        ws.async_read_some(buffer_, read_step, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->on_read(ec, n);
+        });
+    });
 }
 
 void ws_connection::on_read(beast::error_code ec, std::size_t) {
@@ -118,7 +145,7 @@ void ws_connection::on_read(beast::error_code ec, std::size_t) {
     // read before the reset is still on its way here: the connection has
     // already left its room, so what it said is dropped, not sent to no room.
     if (gone_) return;
-    if (!ws_.is_message_done()) {  // the rest of the message (Beast caps its size)
+    if (!with_ws([](auto& ws) { return ws.is_message_done(); })) {  // the rest of the message (Beast caps its size)
         do_read();
         return;
     }
@@ -126,7 +153,7 @@ void ws_connection::on_read(beast::error_code ec, std::size_t) {
     buffer_.consume(buffer_.size());
     // An idle connection keeps no read buffer (most of them are idle).
     buffer_.shrink_to_fit();
-    if (!closing_) handle(text, ws_.got_text());
+    if (!closing_) handle(text, with_ws([](auto& ws) { return ws.got_text(); }));
     do_read();
 }
 
@@ -217,7 +244,7 @@ void ws_connection::handle_hello(protocol::hello hello) {
                               hello = std::move(hello), facilitator]() mutable {
         std::error_code ec;
         auto r = self->app_.rooms.room_for(id, ec);
-        net::post(self->ws_.get_executor(), [self, r = std::move(r), hello = std::move(hello),
+        net::post(self->executor(), [self, r = std::move(r), hello = std::move(hello),
                                              facilitator]() mutable {
             self->enter(std::move(r), std::move(hello), facilitator);
         });
@@ -240,7 +267,7 @@ void ws_connection::enter(std::shared_ptr<room> r, protocol::hello hello, bool f
 }
 
 void ws_connection::joined(std::string participant) {
-    net::post(ws_.get_executor(),
+    net::post(executor(),
               [self = shared_from_this(), participant = std::move(participant)] {
                   self->participant_ = participant;
                   self->state_ = state::joined;
@@ -254,7 +281,7 @@ void ws_connection::joined(std::string participant) {
 }
 
 void ws_connection::join_failed() {
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+    net::post(executor(), [self = shared_from_this()] {
         self->state_ = state::waiting_hello;
         self->room_.reset();
     });
@@ -265,13 +292,13 @@ void ws_connection::reply_error(protocol::rejection why, std::string_view op_id)
 }
 
 void ws_connection::send(message m) {
-    net::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(m)]() mutable {
+    net::post(executor(), [self = shared_from_this(), m = std::move(m)]() mutable {
         self->enqueue(std::move(m));
     });
 }
 
 void ws_connection::send(std::vector<message> messages) {
-    net::post(ws_.get_executor(),
+    net::post(executor(),
               [self = shared_from_this(), messages = std::move(messages)]() mutable {
                   for (auto& m : messages) self->enqueue(std::move(m));
               });
@@ -295,7 +322,7 @@ void ws_connection::enqueue(message m) {
         // From now on a deadline that fires sees a write under way: it must
         // not measure it from the previous one, long done.
         write_started_ = std::chrono::steady_clock::now();
-        net::post(ws_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+        net::post(executor(), [self = shared_from_this()] { self->do_write(); });
     }
 }
 
@@ -312,7 +339,7 @@ void ws_connection::do_write() {
         if (!gone_ && close_after_write_) {
             auto reason = *close_after_write_;
             close_after_write_.reset();
-            ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+            with_ws([&](auto& ws) { ws.async_close(reason, [self = shared_from_this()](beast::error_code) {}); });
         }
         return;
     }
@@ -330,8 +357,10 @@ void ws_connection::do_write() {
         bytes += queue_[in_write_]->size() + 1;
         ++in_write_;
     }
-    ws_.async_write(frame_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-        self->on_write(ec, n);
+    with_ws([&](auto& ws) {
+        ws.async_write(frame_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->on_write(ec, n);
+        });
     });
 }
 
@@ -353,12 +382,12 @@ void ws_connection::on_write(beast::error_code ec, std::size_t) {
     } else if (close_after_write_) {
         auto reason = *close_after_write_;
         close_after_write_.reset();
-        ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+        with_ws([&](auto& ws) { ws.async_close(reason, [self = shared_from_this()](beast::error_code) {}); });
     }
 }
 
 void ws_connection::close(std::uint16_t code, std::string reason) {
-    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    net::post(executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
         self->do_close(code, reason);
     });
 }
@@ -376,7 +405,7 @@ void ws_connection::do_close(std::uint16_t code, std::string reason) {
     if (writing_) {
         close_after_write_ = why;
     } else {
-        ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+        with_ws([&](auto& ws) { ws.async_close(why, [self = shared_from_this()](beast::error_code) {}); });
     }
 }
 

@@ -12,11 +12,14 @@
 #include <boost/circular_buffer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <vector>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "connection_gate.hpp"
 #include "rate_limit.hpp"
@@ -39,7 +42,10 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
 
     // `client`: whom limits count this connection against (client_address.hpp).
     ws_connection(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot,
-               std::string client);
+                  std::string client);
+    // Over TLS: the stream the HTTP connection shook hands on.
+    ws_connection(boost::beast::ssl_stream<boost::beast::tcp_stream>&& stream, app& a,
+                  connection_slot slot, std::string client);
     ~ws_connection();
 
     // Accepts the upgrade request read by the HTTP session.
@@ -75,9 +81,20 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
     void do_close(std::uint16_t code, std::string reason);
     void on_gone();
 
-    // On the bare socket: the WebSocket stream keeps its own timeouts, and a
-    // tcp_stream would cost every idle connection another timer.
-    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+    // Plain, on the bare socket: the WebSocket stream keeps its own timeouts,
+    // and a tcp_stream would cost every idle connection another timer. Over
+    // TLS, on the stream the handshake was made on (its timer left unarmed).
+    // Either is a pointer to the stream's state: the variant costs nothing.
+    using plain_ws = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
+    using tls_ws = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+    template <typename F>
+    decltype(auto) with_ws(F&& f) {
+        return std::visit(std::forward<F>(f), ws_);
+    }
+    boost::asio::any_io_executor executor();
+    void close_socket();
+
+    std::variant<plain_ws, tls_ws> ws_;
     app& app_;
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;

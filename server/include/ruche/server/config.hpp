@@ -49,6 +49,10 @@ struct config {
     // (control.hpp); empty: none. `ruche` puts it in the data directory.
     std::string control_socket;
     std::string public_url;  // empty: derived from the bound address
+    // HTTPS on the same port as HTTP (plain requests are sent to https://);
+    // PEM files, read again on SIGHUP. Both empty: plain HTTP only.
+    std::string tls_cert;
+    std::string tls_key;
     std::string static_dir = "client-web";
     storage::durability durability = storage::durability::wal;
     std::vector<std::string> allowed_origins;  // besides the public URL's and same-host

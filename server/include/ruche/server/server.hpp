@@ -27,8 +27,14 @@ class server {
     std::uint16_t port() const;
     const std::string& public_url() const;
 
+    // Reads the HTTPS certificate and key again (what SIGHUP does): new
+    // connections get them, open ones keep theirs. False, and the previous
+    // pair kept, when they cannot be read. Thread-safe.
+    bool reload_tls();
+
     // Serves on `threads` threads (0: one per core) until stopped, or until
-    // SIGINT/SIGTERM when asked. Blocks; flushes the op log before returning.
+    // SIGINT/SIGTERM when asked (SIGHUP then reloads the HTTPS certificate).
+    // Blocks; flushes the op log before returning.
     void run(unsigned threads = 0, bool stop_on_signals = false);
 
     // Graceful stop, from any thread or a signal handler's completion: stop
