@@ -39,6 +39,7 @@ class running_server {
     std::uint16_t port() const { return server_->port(); }
     const std::string& public_url() const { return server_->public_url(); }
     const temp_dir& data() const { return *data_; }
+    server::server& instance() { return *server_; }
     void stop();
 
     static server::config test_config();

@@ -15,7 +15,7 @@ struct session {
 
     session() {
         server(ops::settings_set{"Atelier", "Comment lutter contre l'isolement ?", 2u, std::nullopt,
-                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         server(ops::participant_join{"f1", role::facilitator, "Animatrice", std::nullopt});
         server(ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
         server(ops::participant_join{"p2", role::participant, "", profile::agent});
@@ -76,7 +76,7 @@ TEST_CASE("facilitation ops are the facilitator's") {
         ops::timer_start{60},
         ops::timer_stop{},
         ops::settings_set{"Titre", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                          std::nullopt, std::nullopt, std::nullopt},
+                          std::nullopt, std::nullopt, std::nullopt, std::nullopt},
         ops::theme_create{"t1", "Mobilité", {0, 0}},
         ops::note_merge{"n1", "n1"},
         ops::note_group{"n1", std::nullopt},
@@ -138,7 +138,7 @@ TEST_CASE("anonymous sessions hide who wrote and who voted from other participan
     CHECK(project(s.b, "f1")["notes"]["n1"]["votes"] == json{{"p1", 1}, {"p2", 1}});
 
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
-                                 std::nullopt, std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     CHECK(project(s.b, "p2")["notes"]["n1"]["author"] == "p1");
 }
 
@@ -231,7 +231,7 @@ TEST_CASE("themes group notes and leave them behind when deleted") {
 TEST_CASE("the session note length limit applies, counted in characters") {
     session s;
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 10u,
-                                 std::nullopt, std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     s.note("p1", "n1", "éééééééééé");
     s.refused("p1", ops::note_add{"n2", "ééééééééééé", color::yellow, {0, 0}, std::nullopt},
               errc::too_long);
@@ -241,7 +241,7 @@ TEST_CASE("profiles must be among those offered") {
     session s;
     s.ok("f1",
          ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                           std::vector<profile>{profile::habitant, profile::elu}, std::nullopt, std::nullopt});
+                           std::vector<profile>{profile::habitant, profile::elu}, std::nullopt, std::nullopt, std::nullopt});
     s.refused(std::string(system_author),
               ops::participant_join{"p3", role::participant, "", profile::agent},
               errc::profile_not_offered);
@@ -441,7 +441,7 @@ TEST_CASE("action plans and scribe attendance are the facilitator's, also once c
 TEST_CASE("a profile the session does not offer cannot be counted") {
     session s;
     s.server(ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                               std::vector<profile>{profile::habitant}, std::nullopt, std::nullopt});
+                               std::vector<profile>{profile::habitant}, std::nullopt, std::nullopt, std::nullopt});
     s.refused("f1", ops::attendance_set{profile::elu, 1}, errc::profile_not_offered);
 }
 
@@ -722,7 +722,7 @@ TEST_CASE("visibility lists every field of every op kind for facilitators, and p
 TEST_CASE("hidden votes: during the vote participants see only their own dots; the end reveals them") {
     session s;
     s.ok("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, false, std::nullopt,
-                                 std::nullopt, std::nullopt, true});
+                                 std::nullopt, std::nullopt, true, std::nullopt});
     s.note("p1", "n1", "Un jardin partagé");
     s.to_phase(phase::reveal);
     s.ok("f1", ops::theme_create{"t1", "Se retrouver", {0, 0}});
@@ -770,11 +770,11 @@ TEST_CASE("votes are shown live when the facilitator turns hiding off, even duri
     s.ok("p2", ops::vote_add{on_note("n1")});
     CHECK(project(s.b, "p1")["notes"]["n1"]["vote_total"] == 1);
     auto hide = s.as("f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                             std::nullopt, std::nullopt, std::nullopt, true});
+                                             std::nullopt, std::nullopt, std::nullopt, true, std::nullopt});
     REQUIRE(hide.ok());
     CHECK(hide->resync);
     CHECK(project(s.b, "p1")["notes"]["n1"]["vote_total"] == 0);
     s.refused("p1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                      std::nullopt, std::nullopt, std::nullopt, false},
+                                      std::nullopt, std::nullopt, std::nullopt, false, std::nullopt},
               errc::facilitator_only);
 }

@@ -554,7 +554,7 @@ TEST_CASE("names appear only when the session is not anonymous, ids never") {
     SECTION("anonymous session") {
         append(s, "f1",
                ops::settings_set{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt,
-                                 std::nullopt, std::nullopt, std::nullopt});
+                                 std::nullopt, std::nullopt, std::nullopt, std::nullopt});
         const minutes m = build_minutes(s.state, s.log);
         CHECK(m.participants.empty());
         // Those who ran the meeting are named; those who gave ideas are not.
@@ -1049,7 +1049,7 @@ TEST_CASE("an action of a deleted theme, and deleted notes, stay out of the minu
 TEST_CASE("an anonymous session's minutes tie no idea to a profile fewer than 3 people had") {
     auto s = fixture();
     append(s, "f1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt,
-                                      std::nullopt, std::nullopt, std::nullopt});
+                                      std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     const auto m = build_minutes(s.state, s.log);
     const auto head = profile_headcount(s.state);
     std::set<profile> small;

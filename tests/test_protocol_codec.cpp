@@ -214,24 +214,28 @@ TEST_CASE("corrupt binary records are refused, never misread") {
     const stamped_op s{42, 1'764'000'000'000, "p7",
                        ops::settings_set{"Atelier", "Question ?", 3u, true, 280u,
                                          std::vector<profile>{profile::habitant, profile::elu},
-                                         "America/Cayenne", true}};
+                                         "America/Cayenne", true, std::nullopt}};
     const std::string bytes = encode_record(s);
     // Every truncation, and every single-byte change, is either refused or
     // decodes to a well-formed op (never a crash, never reading past the end).
-    // Two truncations are records of their own: the same op written before
-    // settings had hidden votes, and before they had a time zone, which
-    // older logs hold.
+    // Three truncations are records of their own: the same op written before
+    // settings had a retention period, before they had hidden votes, and
+    // before they had a time zone, which older logs hold.
+    const std::size_t before_retention_size = bytes.size() - 1;  // no retention marker
     stamped_op before_hidden = s;
     std::get<ops::settings_set>(before_hidden.op).hidden_votes.reset();
-    const std::size_t before_hidden_size = encode_record(before_hidden).size() - 1;  // no marker
+    const std::size_t before_hidden_size = encode_record(before_hidden).size() - 2;  // nor its own
     stamped_op older = before_hidden;
     std::get<ops::settings_set>(older.op).time_zone.reset();
-    const std::size_t older_size = encode_record(older).size() - 2;  // without both markers
+    const std::size_t older_size = encode_record(older).size() - 3;  // without the three markers
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto r = decode_record(std::string_view(bytes).substr(0, n));
         if (n == older_size) {
             REQUIRE(r.ok());
             CHECK(*r == older);
+        } else if (n == before_retention_size) {
+            REQUIRE(r.ok());
+            CHECK(*r == s);
         } else if (n == before_hidden_size) {
             REQUIRE(r.ok());
             CHECK(*r == before_hidden);

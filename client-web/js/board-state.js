@@ -197,7 +197,7 @@ const handlers = {
   'timer.start'(state, op, by, event) { state.timer = { started_time: event.time, seconds: op.seconds }; },
   'timer.stop'(state) { state.timer = null; },
   'settings.set'(state, op) {
-    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone', 'hidden_votes']) {
+    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone', 'hidden_votes', 'retention_days']) {
       if (key in op) state.settings[key] = op[key];
     }
   },

@@ -2,7 +2,7 @@
 // session. Notes move by dragging, by the keyboard (arrows) or through the
 // "Déplacer vers…" menu, so nothing needs a pointer (WCAG 2.5.7).
 
-import { loadLanguage, setupLanguageSwitch, t, formatDuration, translatePage, currentLanguage } from './i18n.js';
+import { loadLanguage, setupLanguageSwitch, t, formatDate, formatDuration, translatePage, currentLanguage } from './i18n.js';
 import { Connection } from './connection.js';
 import { presentCount, votesHidden } from './board-state.js';
 import { COLORS, LAYOUT, LIMITS, PHASES } from './vocabulary.js';
@@ -196,9 +196,20 @@ function renderJoinPanel(state) {
   $('private-count').textContent = t('board.private_count', { n: count });
 }
 
+// When the server erases the session: its period after the last activity
+// (the server may keep sessions for less; the minutes give its own date).
+function renderRetention(state) {
+  const days = state.settings.retention_days;
+  if (document.activeElement !== $('retention')) $('retention').value = days || '';
+  $('erase-date').textContent = days > 0
+    ? t('board.erase_date', { date: formatDate(state.updated_time + days * 86400000) })
+    : t('board.kept_until_deleted');
+}
+
 function renderControls(state) {
   if (changed('phases', state.phase)) renderPhases(state);
   if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
+  renderRetention(state);
   const profiles = $('proxy-profile');
   if (profiles.options.length !== state.settings.profiles.length + 1) {
     profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
@@ -565,6 +576,12 @@ $('proxy-form').addEventListener('submit', (e) => {
 $('budget-form').addEventListener('submit', (e) => {
   e.preventDefault();
   send({ kind: 'settings.set', vote_budget: Number($('budget').value) });
+});
+$('retention').max = LIMITS.retention_days;
+$('retention-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const days = Number($('retention').value);
+  if (Number.isInteger(days) && days >= 1) send({ kind: 'settings.set', retention_days: days });
 });
 $('copy-link').addEventListener('click', async () => {
   $('board-link').select();

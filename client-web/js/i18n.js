@@ -56,6 +56,10 @@ export function formatDateTime(ms) {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(ms));
 }
 
+export function formatDate(ms) {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(ms));
+}
+
 export function formatDuration(seconds) {
   const s = Math.max(0, Math.round(seconds));
   const minutes = Math.floor(s / 60);

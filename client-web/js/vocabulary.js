@@ -19,11 +19,11 @@ export const ROLES = Object.freeze(["participant","facilitator"]);
 
 // What the codec accepts at most (lengths in Unicode code points; a session may
 // set a smaller note length).
-export const LIMITS = Object.freeze({"action_chars":300,"action_detail_chars":200,"coordinate":1000000,"id_chars":64,"name_chars":60,"note_chars":5000,"question_chars":1000,"scribe_attendance":1000,"synthesis_chars":10000,"time_zone_chars":64,"timer_seconds":86400,"title_chars":200,"vote_budget":100});
+export const LIMITS = Object.freeze({"action_chars":300,"action_detail_chars":200,"coordinate":1000000,"id_chars":64,"name_chars":60,"note_chars":5000,"question_chars":1000,"retention_days":3650,"scribe_attendance":1000,"synthesis_chars":10000,"time_zone_chars":64,"timer_seconds":86400,"title_chars":200,"vote_budget":100});
 
 // The grid the server places notes on and the width of a theme's column
 // (free_spot, theme_spot, arrangement).
 export const LAYOUT = Object.freeze({"spot_columns":4,"spot_height":260,"spot_width":300,"theme_gap":40,"theme_spot_width":360});
 
 // The board before its first op, as the server serialises `board{}`.
-export const EMPTY_BOARD = Object.freeze({"actions":{},"created_time":0,"deleted_notes":{},"deleted_themes":{},"locked":false,"notes":{},"participants":{},"phase":"writing","phases":[],"scribe_attendance":{},"seq":0,"settings":{"anonymous":true,"hidden_votes":false,"note_max_length":500,"profiles":["habitant","agent","association","institution","elu","autre"],"question":"","time_zone":"","title":"","vote_budget":5},"themes":{},"timer":null,"updated_time":0});
+export const EMPTY_BOARD = Object.freeze({"actions":{},"created_time":0,"deleted_notes":{},"deleted_themes":{},"locked":false,"notes":{},"participants":{},"phase":"writing","phases":[],"scribe_attendance":{},"seq":0,"settings":{"anonymous":true,"hidden_votes":false,"note_max_length":500,"profiles":["habitant","agent","association","institution","elu","autre"],"question":"","retention_days":0,"time_zone":"","title":"","vote_budget":5},"themes":{},"timer":null,"updated_time":0});

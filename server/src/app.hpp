@@ -59,6 +59,12 @@ struct app {
         return g;
     }
 
+    // Milliseconds since the epoch, by the configured clock.
+    std::int64_t now_ms() const {
+        const auto now = cfg.clock ? cfg.clock() : std::chrono::system_clock::now();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    }
+
     std::string join_url(std::string_view join_code) const {
         std::string compact;
         for (char c : join_code) {

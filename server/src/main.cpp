@@ -11,6 +11,7 @@
 #include "backup_command.hpp"
 #include "check_config.hpp"
 #include "control.hpp"
+#include "ruche/board/ops.hpp"
 #include "ruche/server/config.hpp"
 #include "ruche/server/server.hpp"
 #include "time_zone.hpp"
@@ -119,6 +120,12 @@ int main(int argc, char** argv) {
                    "in anonymous sessions, exports name no profile fewer people than this had")
         ->envname("RUCHE_ANONYMITY_THRESHOLD")
         ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    cli.add_option("--retention-days", cfg.retention_days,
+                   "sessions are erased this many days after their last activity (a facilitator "
+                   "may choose fewer); 0: kept until deleted")
+        ->envname("RUCHE_RETENTION_DAYS")
+        ->check(CLI::Range(0u, protocol::max_retention_days))
         ->capture_default_str();
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->envname("RUCHE_LOG_LEVEL")

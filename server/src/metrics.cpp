@@ -152,6 +152,8 @@ std::string metrics::render() const {
     append_gauge(out, "ruche_sessions_loaded", "Board sessions held in memory.", sessions_loaded);
     append_counter(out, "ruche_sessions_created_total", "Board sessions created.",
                    sessions_created_total);
+    append_counter(out, "ruche_sessions_expired_total",
+                   "Board sessions erased at the end of their retention period.", sessions_expired_total);
     append_counter(out, "ruche_ops_applied_total", "Operations applied and logged.",
                    ops_applied_total);
     append_counter(out, "ruche_ops_rejected_total", "Operations refused with an error.",

@@ -73,6 +73,7 @@ struct metrics {
     counter http_requests_total;          // ruche_http_requests_total
     gauge sessions_loaded;                // ruche_sessions_loaded
     counter sessions_created_total;       // ruche_sessions_created_total
+    counter sessions_expired_total;       // ruche_sessions_expired_total
     counter ops_applied_total;            // ruche_ops_applied_total
     counter ops_rejected_total;           // ruche_ops_rejected_total
     counter ops_duplicate_total;          // ruche_ops_duplicate_total

@@ -77,10 +77,13 @@ std::error_code registry::create(const session_options& options, created_session
     session_options fixed = options;
     if (!fixed.settings.time_zone) fixed.settings.time_zone = app_.cfg.time_zone;
     if (!fixed.settings.hidden_votes) fixed.settings.hidden_votes = true;
+    // Kept as long as the server keeps sessions, unless asked for less.
+    if (app_.cfg.retention_days > 0) {
+        fixed.settings.retention_days = std::min(fixed.settings.retention_days.value_or(app_.cfg.retention_days),
+                                                 app_.cfg.retention_days);
+    }
     protocol::board board;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = app_.now_ms();
     const std::string server(protocol::system_author);
     std::vector<logged_op> first = {
         {{1, now, server, fixed.settings}, {}},
@@ -193,9 +196,7 @@ std::error_code registry::reconcile_presence(const std::string& session_id,
     // answers anyone, so no answer shows them present.
     std::vector<logged_op> departures;
     protocol::board after = board;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = app_.now_ms();
     for (const auto& [id, p] : board.participants) {
         if (!p.present) continue;
         protocol::stamped_op s{after.seq + 1, std::max<std::int64_t>(now, after.updated_time),

@@ -274,7 +274,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     options.text = &*words;
     options.lang = lang;
     options.time_zone = session_time_zone(a, board);
-    const auto minutes = protocol::build_minutes(board, log, a.cfg.anonymity_threshold);
+    const auto minutes = protocol::build_minutes(board, log, a.cfg.anonymity_threshold, a.cfg.retention_days);
     options.utc_offset_minutes = utc_offset_minutes(options.time_zone, minutes.start_time).value_or(0);
     // A pair, not a structured binding: clang 14 (the fuzz build) cannot
     // capture those in a lambda.

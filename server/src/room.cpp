@@ -66,9 +66,7 @@ void room::update_summary() {
 }
 
 std::int64_t room::now_ms() const {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = app_.now_ms();
     // Time never goes backwards within a session, whatever the wall clock does.
     return std::max<std::int64_t>(now, board_.updated_time);
 }

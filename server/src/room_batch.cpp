@@ -79,6 +79,17 @@ void room::flush() {
                 continue;
             }
         }
+        if (auto* settings = std::get_if<protocol::ops::settings_set>(&p.op);
+            settings && settings->retention_days && app_.cfg.retention_days > 0 &&
+            *settings->retention_days > app_.cfg.retention_days) {
+            // No session is kept longer than the server keeps sessions.
+            app_.metrics.ops_rejected_total.inc();
+            const protocol::rejection why{protocol::errc::out_of_range,
+                                          "retention_days: at most " + std::to_string(app_.cfg.retention_days) +
+                                              " on this server"};
+            out.add(p.conn, shared_text(protocol::error_message(why, p.op_id)));
+            continue;
+        }
         auto s = protocol::stamp(board_, std::move(p.op), now_ms(), p.by);
         auto outcome = protocol::apply(board_, s);
         if (!outcome) {

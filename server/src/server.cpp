@@ -11,6 +11,7 @@
 #include "app.hpp"
 #include "control.hpp"
 #include "listener.hpp"
+#include "retention.hpp"
 
 namespace ruche::server {
 
@@ -47,6 +48,7 @@ struct server::impl {
     app a;
     std::shared_ptr<listener> accept;
     std::shared_ptr<control_listener> control;
+    std::shared_ptr<retention_sweeper> retention;
     std::uint16_t port = 0;
     std::atomic<bool> stopping{false};
 };
@@ -73,6 +75,8 @@ std::error_code server::start() {
         a.cfg.public_url.empty() ? default_public_url(a.cfg.bind, impl_->port, a.tls.enabled()) : a.cfg.public_url;
     while (!a.public_url.empty() && a.public_url.back() == '/') a.public_url.pop_back();
     impl_->accept->run();
+    impl_->retention = std::make_shared<retention_sweeper>(a);
+    impl_->retention->run();
     if (!a.cfg.control_socket.empty()) {
         impl_->control = std::make_shared<control_listener>(a, a.cfg.control_socket, ec);
         if (ec) {
@@ -92,6 +96,10 @@ std::uint16_t server::port() const {
 }
 const std::string& server::public_url() const {
     return impl_->a.public_url;
+}
+
+std::size_t server::erase_expired() {
+    return impl_->retention ? impl_->retention->sweep() : 0;
 }
 
 bool server::reload_tls() {
@@ -151,6 +159,7 @@ void server::stop() {
         auto& a = impl_->a;
         if (impl_->accept) impl_->accept->stop();
         if (impl_->control) impl_->control->stop();
+        if (impl_->retention) impl_->retention->stop();
         a.rooms.shutdown_all();
         // Wait for connections to close (each room records departures and
         // sends 1001), then stop whatever is left after a grace period.

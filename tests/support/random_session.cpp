@@ -118,6 +118,7 @@ op random_session::pick_op(const board& b, const std::string& actor) {
                                  std::nullopt,
                                  std::nullopt,
                                  std::nullopt,
+                                 std::nullopt,
                                  std::nullopt};
     }
     if (roll < 88) return ops::participant_rename{"Personne " + actor, prof};

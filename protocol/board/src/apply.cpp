@@ -336,6 +336,7 @@ class applier {
         if (o.note_max_length) st.note_max_length = *o.note_max_length;
         if (o.profiles) st.profiles = *o.profiles;
         if (o.time_zone) st.time_zone = *o.time_zone;
+        if (o.retention_days) st.retention_days = *o.retention_days;
         if (o.hidden_votes) {
             // During the vote, participants then see every dot, or only their own.
             who.resync = who.resync || (b_.phase == phase::voting && st.hidden_votes != *o.hidden_votes);
@@ -517,6 +518,18 @@ std::uint32_t total(const vote_tally& votes) noexcept {
     std::uint32_t sum = 0;
     for (const auto& [voter, dots] : votes) sum += dots;
     return sum;
+}
+
+std::uint32_t retention_days(const settings& s, std::uint32_t server_days) noexcept {
+    if (s.retention_days == 0) return server_days;
+    if (server_days == 0) return s.retention_days;
+    return std::min(s.retention_days, server_days);
+}
+
+std::int64_t erase_time(const board& b, std::uint32_t server_days) noexcept {
+    const std::uint32_t days = retention_days(b.settings, server_days);
+    if (days == 0) return 0;
+    return b.updated_time + static_cast<std::int64_t>(days) * 24 * 3600 * 1000;
 }
 
 bool is_facilitator(const board& b, std::string_view viewer) {

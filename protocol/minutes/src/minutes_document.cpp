@@ -150,6 +150,14 @@ class layout {
                                        {{"votes", t_.plural("minutes.n_votes_cast", m_.votes_cast)},
                                         {"budget", t_.number(m_.vote_budget)}})),
              {}});
+        if (m_.erase_time != 0) {
+            summary.items.push_back(
+                {field("minutes.retention",
+                       t_("minutes.retention_value",
+                          {{"date", format_date(m_.erase_time, o)},
+                           {"days", t_.plural("minutes.n_days", m_.retention_days)}})),
+                 {}});
+        }
     }
 
     void attendance() {

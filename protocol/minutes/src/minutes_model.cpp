@@ -263,8 +263,11 @@ class builder {
 }  // namespace
 
 minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log,
-                      std::uint32_t anonymity_threshold) {
-    return builder(final_state, log, anonymity_threshold).build();
+                      std::uint32_t anonymity_threshold, std::uint32_t server_retention_days) {
+    minutes m = builder(final_state, log, anonymity_threshold).build();
+    m.erase_time = erase_time(final_state, server_retention_days);
+    if (m.erase_time != 0) m.retention_days = retention_days(final_state.settings, server_retention_days);
+    return m;
 }
 
 std::map<profile, std::uint32_t> profile_headcount(const board& b) {

@@ -65,7 +65,8 @@ json settings_json(const settings& s) {
             {"note_max_length", s.note_max_length},
             {"profiles", std::move(profiles)},
             {"time_zone", s.time_zone},
-            {"hidden_votes", s.hidden_votes}};
+            {"hidden_votes", s.hidden_votes},
+            {"retention_days", s.retention_days}};
 }
 
 json deleted_note_json(const deleted_note& d) {
@@ -173,6 +174,7 @@ board read_board(const json& j) {
     }
     b.settings.time_zone = s.value("time_zone", std::string());
     b.settings.hidden_votes = s.value("hidden_votes", false);
+    b.settings.retention_days = s.value("retention_days", std::uint32_t{0});
     b.phase = enum_at<phase>(j, "phase", parse_phase);
     b.locked = j.at("locked").get<bool>();
     if (const json& t = j.at("timer"); !t.is_null()) {

@@ -111,9 +111,10 @@ void describe(V& v, Op& o) {
         v.later();  // records written before these end here
         v.time_zone("time_zone", o.time_zone);
         v.flag("hidden_votes", o.hidden_votes);
+        v.count("retention_days", o.retention_days, {1, max_retention_days});
         v.at_least_one("at least one setting", o.title || o.question || o.vote_budget || o.anonymous ||
                                                    o.note_max_length || o.profiles || o.time_zone ||
-                                                   o.hidden_votes);
+                                                   o.hidden_votes || o.retention_days);
     } else if constexpr (std::is_same_v<T, ops::participant_join>) {
         v.id("participant", o.participant);
         v.name("role", o.role);

@@ -57,14 +57,14 @@ class log_reader {
     result<std::vector<stamped_op>> finish(const json& state) {
         if (failed_) return *failed_;
         // Files written before the bin, action plans, scribe attendance and
-        // time zones and hidden votes existed have no such keys: what they
+        // time zones, hidden votes and retention existed have no such keys: what they
         // have must still match.
         json expected = to_json(folded_.state());
         for (auto it = expected.begin(); it != expected.end();) {
             it = state.contains(it.key()) ? std::next(it) : expected.erase(it);
         }
         if (expected.contains("settings") && state.at("settings").is_object()) {
-            for (const char* later : {"time_zone", "hidden_votes"}) {
+            for (const char* later : {"time_zone", "hidden_votes", "retention_days"}) {
                 if (!state.at("settings").contains(later)) expected["settings"].erase(later);
             }
         }

@@ -99,6 +99,7 @@ constexpr table deleted_theme_table = table_of(deleted_theme_fields, &theme_tabl
 constexpr field settings_fields[] = {
     {"title"},           {"question"}, {"vote_budget"}, {"anonymous"},
     {"note_max_length"}, {"profiles"}, {"time_zone"},   {"hidden_votes"},
+    {"retention_days"},
 };
 constexpr table settings_table = table_of(settings_fields);
 

@@ -60,6 +60,7 @@ std::string vocabulary_js() {
               {"id_chars", max_id_chars},
               {"vote_budget", max_vote_budget},
               {"timer_seconds", max_timer_seconds},
+              {"retention_days", max_retention_days},
               {"action_chars", max_action_chars},
               {"action_detail_chars", max_action_detail_chars},
               {"time_zone_chars", max_time_zone_chars},

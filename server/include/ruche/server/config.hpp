@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,15 @@ struct config {
     // In anonymous sessions no export ties an idea to a profile fewer people
     // than this had (k-anonymity).
     std::uint32_t anonymity_threshold = 3;
+    // Sessions are erased this many days after their last activity (their
+    // last op): given to each new session, which its facilitator may
+    // shorten, and the longest any session is kept. 0: kept until deleted.
+    std::uint32_t retention_days = 365;
+    // How often expired sessions are looked for (and once at start).
+    std::chrono::seconds retention_sweep_every{3600};
+    // The wall clock ops are stamped with and retention is measured by; empty:
+    // the system's. Tests move it.
+    std::function<std::chrono::system_clock::time_point()> clock;
     struct limits limits;
     // Reverse proxies whose X-Forwarded-For is believed, for limits only
     // (never stored). Their own connections are held to the totals only.

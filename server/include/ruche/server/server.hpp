@@ -27,6 +27,11 @@ class server {
     std::uint16_t port() const;
     const std::string& public_url() const;
 
+    // Erases the sessions whose retention period is over, now (the server
+    // also does it at start and every `retention_sweep_every`); returns how
+    // many. Blocking; thread-safe.
+    std::size_t erase_expired();
+
     // Reads the HTTPS certificate and key again (what SIGHUP does): new
     // connections get them, open ones keep theirs. False, and the previous
     // pair kept, when they cannot be read. Thread-safe.

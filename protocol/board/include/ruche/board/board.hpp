@@ -105,6 +105,11 @@ struct settings {
     // the counts once it ends. Off for sessions created before it existed
     // (their logs have no such setting); new sessions turn it on.
     bool hidden_votes = false;
+    // The server erases the session this many days after its last op (the
+    // board's `updated_time`). 0: not set (sessions created before it
+    // existed, or on a server that keeps sessions until they are deleted):
+    // the server's own period applies.
+    std::uint32_t retention_days = 0;
     bool operator==(const settings&) const = default;
 };
 
@@ -194,6 +199,13 @@ ops::board_arrange arrangement(const board& b);
 // a note or theme whose author left the place to the server, and the places
 // of a tidied board. Pure: the clock is the caller's.
 stamped_op stamp(const board& b, op o, std::int64_t time, std::string by);
+
+// Retention: a session is kept `retention_days` after its last op, the
+// session's own period or the server's (0: no period), whichever is shorter.
+// `erase_time` is then when it goes (ms since the epoch), 0 if it is kept
+// until someone deletes it.
+std::uint32_t retention_days(const settings& s, std::uint32_t server_days) noexcept;
+std::int64_t erase_time(const board& b, std::uint32_t server_days) noexcept;
 
 // The id and role of the person looking (visibility.hpp builds their views).
 bool is_facilitator(const board& b, std::string_view viewer);

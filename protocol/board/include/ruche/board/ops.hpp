@@ -49,6 +49,8 @@ inline constexpr std::size_t max_synthesis_chars = 10000;
 inline constexpr std::size_t max_id_chars = 64;
 inline constexpr std::uint32_t max_vote_budget = 100;
 inline constexpr std::uint32_t max_timer_seconds = 24 * 3600;
+// How long a session may be kept after its last activity: ten years.
+inline constexpr std::uint32_t max_retention_days = 3650;
 inline constexpr std::size_t max_action_chars = 300;
 inline constexpr std::size_t max_action_detail_chars = 200;
 inline constexpr std::size_t max_time_zone_chars = 64;
@@ -227,6 +229,7 @@ struct settings_set {
     std::optional<std::vector<protocol::profile>> profiles;
     std::optional<std::string> time_zone;  // IANA name, e.g. "Europe/Paris"
     std::optional<bool> hidden_votes;
+    std::optional<std::uint32_t> retention_days;  // erased this many days after the last activity
     bool operator==(const settings_set&) const = default;
 };
 // Presence: emitted by the server when a connection says hello / goes away.

@@ -129,12 +129,19 @@ struct minutes {
     std::vector<minutes_note> ungrouped;     // ideas outside any theme, ranked
     std::uint32_t ideas_written = 0;         // wordings, duplicates included
     std::uint32_t votes_cast = 0;            // dots on notes and themes
+    // When the server erases the session (ms since the epoch; 0: kept until
+    // someone deletes it), and the period that gives it.
+    std::int64_t erase_time = 0;
+    std::uint32_t retention_days = 0;
     bool operator==(const minutes&) const = default;
 };
 
-// Builds the minutes from the final state and the log that folds into it.
+// Builds the minutes from the final state and the log that folds into it;
+// `server_retention_days` is the server's retention period (0: none), which
+// with the session's own says when it will be erased.
 minutes build_minutes(const board& final_state, const std::vector<stamped_op>& log,
-                      std::uint32_t anonymity_threshold = default_anonymity_threshold);
+                      std::uint32_t anonymity_threshold = default_anonymity_threshold,
+                      std::uint32_t server_retention_days = 0);
 
 // How many people had each profile: participants who joined with it, plus
 // the people without a phone the facilitator counted.
