@@ -6,6 +6,7 @@
 #include <string>
 
 #include "secrets.hpp"
+#include "access_log.hpp"
 
 using namespace ruche::server;
 
@@ -139,4 +140,20 @@ TEST_CASE("constant_time_equal compares whole secrets") {
     const std::string t = random_token();
     CHECK(constant_time_equal(t, std::string(t)));
     CHECK_FALSE(constant_time_equal(t, random_token()));
+}
+
+TEST_CASE("access log lines name no address and no join code") {
+    const ruche::server::access_log log;
+    const ruche::server::access_log other_run;
+    CHECK(log.pseudonym("192.168.1.20") == log.pseudonym("192.168.1.20"));
+    CHECK(log.pseudonym("192.168.1.20") != log.pseudonym("192.168.1.21"));
+    CHECK(log.pseudonym("192.168.1.20") != other_run.pseudonym("192.168.1.20"));  // a key per run
+    const auto line = log.line("192.168.1.20", "GET", "/api/join/K7M-PQ3-XRT?x=1", 200,
+                               std::chrono::microseconds(1530));
+    CHECK(line == "access " + log.pseudonym("192.168.1.20") + " GET /api/join/* 200 1.5 ms");
+    CHECK(line.find("192.168") == std::string::npos);
+    CHECK(ruche::server::access_log::loggable_path("/j/K7MPQ3XRT") == "/j/*");
+    CHECK(ruche::server::access_log::loggable_path("/tableau?render=full") == "/tableau");
+    CHECK(ruche::server::access_log::loggable_path("/api/sessions/abc/minutes.md?lang=en") ==
+          "/api/sessions/abc/minutes.md");
 }

@@ -14,6 +14,7 @@
 #include "rate_limit.hpp"
 #include "registry.hpp"
 #include "tls_identity.hpp"
+#include "access_log.hpp"
 #include "ruche/server/config.hpp"
 #include "ruche/server/session_log.hpp"
 
@@ -49,6 +50,7 @@ struct app {
     connection_gate gate;  // TCP connections held, HTTP or WebSocket, per address
     import_gate imports{2};  // imports being received or waiting for the importer
     tls_identity tls;  // the certificate HTTPS connections shake hands with, if any
+    access_log access;  // written only with cfg.access_log
 
     static connection_gate::limits gate_limits(const limits& l) {
         connection_gate::limits g;

@@ -1,5 +1,7 @@
 #include "http_connection.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
@@ -103,6 +105,7 @@ void http_connection::do_read() {
 }
 
 void http_connection::on_read(beast::error_code ec, std::size_t) {
+    started_ = std::chrono::steady_clock::now();
     if (ec == http::error::end_of_stream) {
         tcp().socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
@@ -160,6 +163,7 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
             send(std::move(res));
             return;
         }
+        log_access(101);
         if (auto* secure = std::get_if<tls_stream>(&stream_)) {
             // The WebSocket keeps its own deadlines from now on.
             tcp().expires_never();
@@ -212,6 +216,7 @@ void http_connection::refuse_import(import_gate::verdict why) {
 
 void http_connection::send(http::response<http::string_body> response) {
     auto res = std::make_shared<http::response<http::string_body>>(std::move(response));
+    log_access(res->result_int());
     // Once a browser has seen Ruche over HTTPS, it never asks in plain again.
     if (tls()) res->set(http::field::strict_transport_security, "max-age=31536000");
     response_ = res;
@@ -224,6 +229,14 @@ void http_connection::send(http::response<http::string_body> response) {
                               });
         },
         stream_);
+}
+
+void http_connection::log_access(unsigned status) {
+    if (!app_.cfg.access_log || !parser_) return;
+    const auto& request = parser_->get();
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    spdlog::info("{}", app_.access.line(client_.empty() ? remote_ : client_, request.method_string(),
+                                        request.target(), status, took));
 }
 
 void http_connection::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

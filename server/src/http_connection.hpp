@@ -51,6 +51,8 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     std::string remote_;  // the peer's address
     std::string client_;  // whom limits count this request against (client_address.hpp)
     import_ticket import_;  // held by an import from its header to its answer
+    std::chrono::steady_clock::time_point started_;  // of the request being answered, for the access log
+    void log_access(unsigned status);
 };
 
 }  // namespace ruche::server

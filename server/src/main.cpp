@@ -127,6 +127,10 @@ int main(int argc, char** argv) {
         ->envname("RUCHE_RETENTION_DAYS")
         ->check(CLI::Range(0u, protocol::max_retention_days))
         ->capture_default_str();
+    cli.add_flag("--access-log", cfg.access_log,
+                 "one line per HTTP request in the log, the client pseudonymised (a digest with a key "
+                 "drawn at start), join codes masked; off by default")
+        ->envname("RUCHE_ACCESS_LOG");
     cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->envname("RUCHE_LOG_LEVEL")
         ->capture_default_str();

@@ -68,6 +68,9 @@ struct config {
     // last op): given to each new session, which its facilitator may
     // shorten, and the longest any session is kept. 0: kept until deleted.
     std::uint32_t retention_days = 365;
+    // One line per HTTP request in the server's log, the client pseudonymised
+    // (access_log.hpp). Off: client addresses are never written anywhere.
+    bool access_log = false;
     // How often expired sessions are looked for (and once at start).
     std::chrono::seconds retention_sweep_every{3600};
     // The wall clock ops are stamped with and retention is measured by; empty:
