@@ -39,6 +39,8 @@ import time
 
 import websockets
 
+from workshop_client import join, note
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCATIONS = os.path.join(ROOT, "deploy", "nginx", "ruche-locations.conf")
 SITE = os.path.join(ROOT, "deploy", "nginx", "ruche.conf")
@@ -178,35 +180,13 @@ def expect(status, wanted, what):
         fail(f"{what}: status {status}, expected {wanted}")
 
 
-async def receive(ws, accept):
-    """The first message `accept` returns true for, within 10 s."""
-    async def loop():
-        while True:
-            message = json.loads(await ws.recv())
-            if accept(message):
-                return message
-    return await asyncio.wait_for(loop(), 10)
-
-
 async def workshop(port, session):
     url = f"ws://127.0.0.1:{port}/ws"
     async with websockets.connect(url, open_timeout=10, close_timeout=1) as facilitator, \
             websockets.connect(url, open_timeout=10, close_timeout=1,
                                local_addr=("127.0.0.2", 0)) as participant:
-        await facilitator.send(json.dumps({"type": "hello", "facilitator_token": session["facilitator_token"]}))
-        await receive(facilitator, lambda m: m["type"] == "welcome")
-        await participant.send(json.dumps({"type": "hello", "join_code": session["join_code"],
-                                           "name": "Josiane", "profile": "habitant"}))
-        await receive(participant, lambda m: m["type"] == "welcome")
-        text = "Un banc à l'arrêt de bus"
-        await participant.send(json.dumps({"type": "op", "op_id": "c1",
-                                           "op": {"kind": "note.add", "text": text, "color": "yellow"}}))
-        ack = await receive(participant, lambda m: m["type"] in ("ack", "error"))
-        if ack["type"] != "ack":
-            fail(f"the note was refused: {ack}")
-        event = await receive(facilitator, lambda m: m["type"] == "event" and m["op"]["kind"] == "note.add")
-        if event["op"]["text"] != text or event["seq"] != ack["seq"]:
-            fail(f"the facilitator got another note: {event}")
+        await join(facilitator, participant, session)
+        await note("reverse_proxy", participant, facilitator, "c1", "Un banc à l'arrêt de bus")
 
 
 def main():

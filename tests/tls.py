@@ -39,6 +39,8 @@ import warnings
 
 import websockets
 
+from workshop_client import join, note
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -123,41 +125,16 @@ def wait_for(predicate, what, timeout=10):
     fail(f"{what} did not happen within {timeout} s")
 
 
-async def receive(ws, accept):
-    """The first message `accept` returns true for, within 10 s."""
-    async def loop():
-        while True:
-            message = json.loads(await ws.recv())
-            if accept(message):
-                return message
-    return await asyncio.wait_for(loop(), 10)
-
-
-async def note(participant, facilitator, op_id, text):
-    await participant.send(json.dumps({"type": "op", "op_id": op_id,
-                                       "op": {"kind": "note.add", "text": text, "color": "yellow"}}))
-    ack = await receive(participant, lambda m: m["type"] in ("ack", "error"))
-    if ack["type"] != "ack":
-        fail(f"the note was refused: {ack}")
-    event = await receive(facilitator, lambda m: m["type"] == "event" and m["op"]["kind"] == "note.add")
-    if event["op"]["text"] != text or event["seq"] != ack["seq"]:
-        fail(f"the facilitator got another note: {event}")
-
-
 async def workshop_across_reloads(port, session, ctx, on_open):
     """A facilitator and a participant over WSS, one note before and one
     after `on_open` (which reloads the server's certificate)."""
     url = f"wss://127.0.0.1:{port}/ws"
     async with websockets.connect(url, ssl=ctx, open_timeout=10, close_timeout=1) as facilitator, \
             websockets.connect(url, ssl=ctx, open_timeout=10, close_timeout=1) as participant:
-        await facilitator.send(json.dumps({"type": "hello", "facilitator_token": session["facilitator_token"]}))
-        await receive(facilitator, lambda m: m["type"] == "welcome")
-        await participant.send(json.dumps({"type": "hello", "join_code": session["join_code"],
-                                           "name": "Josiane", "profile": "habitant"}))
-        await receive(participant, lambda m: m["type"] == "welcome")
-        await note(participant, facilitator, "c1", "Un banc à l'arrêt de bus")
+        await join(facilitator, participant, session)
+        await note("tls", participant, facilitator, "c1", "Un banc à l'arrêt de bus")
         await asyncio.get_running_loop().run_in_executor(None, on_open)
-        await note(participant, facilitator, "c2", "Des toilettes publiques au parc")
+        await note("tls", participant, facilitator, "c2", "Des toilettes publiques au parc")
 
 
 def log_has(log, text):

@@ -21,16 +21,16 @@ using protocol::wire_errc;
 
 ws_connection::ws_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot,
                              std::string client)
-    : ws_(std::in_place_type<plain_ws>, std::move(socket)),
-      app_(a),
-      slot_(std::move(slot)),
-      deadline_(executor()),
-      remote_(std::move(client)),
-      rate_(a.cfg.limits.ops_per_second, a.cfg.limits.ops_burst) {}
+    : ws_connection(either_ws(std::in_place_type<plain_ws>, std::move(socket)), a, std::move(slot),
+                    std::move(client)) {}
 
 ws_connection::ws_connection(beast::ssl_stream<beast::tcp_stream>&& stream, app& a, connection_slot slot,
                              std::string client)
-    : ws_(std::in_place_type<tls_ws>, std::move(stream)),
+    : ws_connection(either_ws(std::in_place_type<tls_ws>, std::move(stream)), a, std::move(slot),
+                    std::move(client)) {}
+
+ws_connection::ws_connection(either_ws&& ws, app& a, connection_slot slot, std::string client)
+    : ws_(std::move(ws)),
       app_(a),
       slot_(std::move(slot)),
       deadline_(executor()),

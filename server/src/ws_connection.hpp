@@ -87,6 +87,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
     // Either is a pointer to the stream's state: the variant costs nothing.
     using plain_ws = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
     using tls_ws = boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>>;
+    using either_ws = std::variant<plain_ws, tls_ws>;
+    ws_connection(either_ws&& ws, app& a, connection_slot slot, std::string client);
     template <typename F>
     decltype(auto) with_ws(F&& f) {
         return std::visit(std::forward<F>(f), ws_);
@@ -94,7 +96,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
     boost::asio::any_io_executor executor();
     void close_socket();
 
-    std::variant<plain_ws, tls_ws> ws_;
+    either_ws ws_;
     app& app_;
     connection_slot slot_;
     boost::beast::flat_buffer buffer_;
