@@ -288,16 +288,24 @@ class applier {
     result<audience> operator()(const ops::board_arrange& o) {
         if (auto why = facilitation()) return *why;
         // Checked whole before anything moves: a refused op changes nothing.
+        // Each id is looked up once: a tidied board lists every free note.
+        std::vector<point*> note_places;
+        note_places.reserve(o.notes.size());
         for (const auto& p : o.notes) {
             auto n = b_.notes.find(p.id);
             if (n == b_.notes.end()) return rejection{errc::unknown_note, p.id};
             if (n->second.theme) return rejection{errc::invalid_id, p.id + " is in a theme"};
+            note_places.push_back(&n->second.at);
         }
+        std::vector<point*> theme_places;
+        theme_places.reserve(o.themes.size());
         for (const auto& p : o.themes) {
-            if (!b_.themes.count(p.id)) return rejection{errc::unknown_theme, p.id};
+            auto t = b_.themes.find(p.id);
+            if (t == b_.themes.end()) return rejection{errc::unknown_theme, p.id};
+            theme_places.push_back(&t->second.at);
         }
-        for (const auto& p : o.notes) b_.notes[p.id].at = p.at;
-        for (const auto& p : o.themes) b_.themes[p.id].at = p.at;
+        for (std::size_t i = 0; i < o.notes.size(); ++i) *note_places[i] = o.notes[i].at;
+        for (std::size_t i = 0; i < o.themes.size(); ++i) *theme_places[i] = o.themes[i].at;
         audience who;
         // Private writing: each participant hears only of their own notes.
         who.per_viewer = b_.phase == phase::writing;
