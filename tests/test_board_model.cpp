@@ -615,6 +615,19 @@ session full_board() {
     s.ok("p1", ops::vote_add{on_note("n1")});
     s.ok("p2", ops::vote_add{on_note("n1")});
     s.ok("p2", ops::vote_add{{vote_target::kind_t::theme, "t1"}});
+    // A walk's parts: categories, a stop with its place, the group there,
+    // and a note written there with its author's position.
+    ops::settings_set categories;
+    categories.categories = std::vector<std::string>{"Atout", "Difficulté"};
+    s.ok("f1", categories);
+    s.ok("f1", ops::stop_add{"s1", "Place du marché", "Peut-on passer avec une poussette ?",
+                             geo_point{4885661, 235222, 0}});
+    s.ok("f1", ops::stop_go{std::string("s1")});
+    ops::note_add seen{"n5", "Trottoir trop étroit", color::yellow, {0, 0}, std::nullopt};
+    seen.stop = "s1";
+    seen.category = 1;
+    seen.location = geo_point{4885702, 235301, 8};
+    s.ok("p1", seen);
     return s;
 }
 
@@ -638,7 +651,7 @@ TEST_CASE("visibility is an allow-list: a field it does not list reaches no view
     // setting that visibility has not been told about.
     json canonical = to_json(s.b);
     canonical["notes"]["n1"]["photo"] = "secret.jpg";
-    canonical["notes"]["n3"]["lat"] = 45.76;
+    canonical["notes"]["n3"]["exif"] = 45.76;
     canonical["deleted_notes"]["n4"]["photo"] = "secret.jpg";
     canonical["themes"]["t1"]["owner_email"] = "x@example.org";
     canonical["settings"]["facilitator_phone"] = "0600000000";
@@ -647,7 +660,7 @@ TEST_CASE("visibility is an allow-list: a field it does not list reaches no view
     for (const std::string viewer : {"f1", "p1", "p2", ""}) {
         INFO("viewer " << viewer);
         const std::string seen = project(s.b, canonical, viewer).dump();
-        for (const char* leak : {"photo", "secret", "lat", "owner_email", "facilitator_phone",
+        for (const char* leak : {"photo", "secret", "exif", "owner_email", "facilitator_phone",
                                  "0600000000", "address", "Lilas"}) {
             CHECK(seen.find(leak) == std::string::npos);
         }
@@ -683,13 +696,13 @@ TEST_CASE("events are built from an allow-list too: an op field it does not list
         // event field that visibility has not been told about.
         json event = board_event(s.b, e);
         event["op"]["photo"] = "secret.jpg";
-        event["op"]["lat"] = 45.76;
+        event["op"]["exif"] = 45.76321;
         event["secret"] = true;
         for (const std::string viewer : {"f1", "p1", "p2"}) {
             INFO("viewer " << viewer);
             const auto seen = project_event(s.b, e, audience{}, viewer, event);
             REQUIRE(seen.has_value());
-            for (const char* leak : {"photo", "secret", "lat", "45.76"}) {
+            for (const char* leak : {"photo", "secret", "exif", "45.76321"}) {
                 CHECK(seen->dump().find(leak) == std::string::npos);
             }
         }
@@ -777,4 +790,127 @@ TEST_CASE("votes are shown live when the facilitator turns hiding off, even duri
     s.refused("p1", ops::settings_set{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                                       std::nullopt, std::nullopt, std::nullopt, false, std::nullopt},
               errc::facilitator_only);
+}
+
+// Walks ("diagnostics en marchant")
+
+namespace {
+
+session walk() {
+    session s;
+    s.to_phase(phase::reveal);
+    ops::settings_set categories;
+    categories.categories = std::vector<std::string>{"Atout", "Difficulté", "Proposition"};
+    s.ok("f1", categories);
+    s.ok("f1", ops::stop_add{"s1", "Place du marché", "", geo_point{4885661, 235222, 0}});
+    s.ok("f1", ops::stop_add{"s2", "École", "Les abords sont-ils sûrs ?", std::nullopt});
+    return s;
+}
+
+ops::note_add walk_note(const std::string& id, std::optional<std::string> stop, std::optional<std::uint32_t> category,
+                        std::optional<geo_point> location = std::nullopt) {
+    ops::note_add o{id, "Une observation", color::yellow, {0, 0}, std::nullopt};
+    o.stop = std::move(stop);
+    o.category = category;
+    o.location = location;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("a walk's stops are the facilitator's, who moves the group from stop to stop") {
+    session s = walk();
+    s.refused("p1", ops::stop_add{"s3", "Parc", "", std::nullopt}, errc::facilitator_only);
+    s.refused("p1", ops::stop_go{std::string("s1")}, errc::facilitator_only);
+    s.refused("f1", ops::stop_go{std::string("s9")}, errc::unknown_stop);
+    s.refused("f1", ops::stop_edit{"s9", "Parc", "", std::nullopt}, errc::unknown_stop);
+    s.refused("f1", ops::stop_add{"s1", "Encore", "", std::nullopt}, errc::duplicate_id);
+    s.ok("f1", ops::stop_go{std::string("s2")});
+    CHECK(s.b.current_stop == "s2");
+    s.ok("f1", ops::stop_edit{"s2", "École Jean Moulin", "", geo_point{4885800, 235400, 20}});
+    CHECK(s.b.stops.at("s2").name == "École Jean Moulin");
+    CHECK(s.b.stops.at("s2").place == geo_point{4885800, 235400, 20});
+    s.ok("f1", ops::stop_go{std::nullopt});
+    CHECK_FALSE(s.b.current_stop);
+    for (std::size_t i = s.b.stops.size(); i < max_stops; ++i) {
+        s.ok("f1", ops::stop_add{"x" + std::to_string(i), "Arrêt", "", std::nullopt});
+    }
+    s.refused("f1", ops::stop_add{"x999", "Un de trop", "", std::nullopt}, errc::too_many_stops);
+}
+
+TEST_CASE("a walk's note names a stop and a category the session has") {
+    session s = walk();
+    s.refused("p1", walk_note("n1", std::string("s9"), std::nullopt), errc::unknown_stop);
+    s.refused("p1", walk_note("n1", std::nullopt, 3u), errc::unknown_category);
+    s.ok("p1", walk_note("n1", std::string("s1"), 2u, geo_point{4885702, 235301, 8}));
+    const auto& n = s.b.notes.at("n1");
+    CHECK(n.stop == "s1");
+    CHECK(n.category == 2u);
+    CHECK(n.location == geo_point{4885702, 235301, 8});
+    // Moved to another stop by its author or the facilitator, never by someone else.
+    s.refused("p2", ops::note_stop{"n1", std::string("s2")}, errc::not_author);
+    s.refused("p1", ops::note_stop{"n1", std::string("s9")}, errc::unknown_stop);
+    s.ok("p1", ops::note_stop{"n1", std::string("s2")});
+    s.ok("f1", ops::note_stop{"n1", std::nullopt});
+    CHECK_FALSE(s.b.notes.at("n1").stop);
+}
+
+TEST_CASE("a category still in use, in the bin too, cannot be taken off the list") {
+    session s = walk();
+    s.ok("p1", walk_note("n1", std::nullopt, 2u));
+    ops::settings_set fewer;
+    fewer.categories = std::vector<std::string>{"Atout", "Difficulté"};
+    s.refused("f1", fewer, errc::category_in_use);
+    s.ok("f1", ops::note_delete{"n1"});
+    s.refused("f1", fewer, errc::category_in_use);
+    ops::settings_set renamed;
+    renamed.categories = std::vector<std::string>{"Atout", "Problème", "Idée", "Question"};
+    s.ok("f1", renamed);
+    CHECK(s.b.settings.categories.at(2) == "Idée");
+}
+
+TEST_CASE("deleting a stop keeps its notes, on no stop, and ends the group's stay there") {
+    session s = walk();
+    s.ok("f1", ops::stop_go{std::string("s1")});
+    s.ok("p1", walk_note("n1", std::string("s1"), std::nullopt));
+    s.ok("p1", walk_note("n2", std::string("s1"), std::nullopt));
+    s.ok("p1", walk_note("n3", std::string("s2"), std::nullopt));
+    s.ok("f1", ops::note_delete{"n2"});
+    s.ok("f1", ops::stop_delete{"s1"});
+    CHECK_FALSE(s.b.stops.count("s1"));
+    CHECK_FALSE(s.b.current_stop);
+    CHECK_FALSE(s.b.notes.at("n1").stop);
+    CHECK(s.b.notes.at("n3").stop == "s2");
+    s.ok("f1", ops::note_restore{"n2"});
+    CHECK_FALSE(s.b.notes.at("n2").stop);
+}
+
+TEST_CASE("where a note was written is its author's and the facilitators' to see") {
+    session s = walk();
+    s.to_phase(phase::writing);
+    const stamped_op e{s.b.seq + 1, 1'765'000'000'000, "p1",
+                       walk_note("n1", std::string("s1"), 0u, geo_point{4885702, 235301, 8})};
+    const auto who = apply(s.b, e);
+    REQUIRE(who.ok());
+    s.to_phase(phase::reveal);
+    for (const auto& [viewer, sees] : std::vector<std::pair<std::string, bool>>{{"f1", true}, {"p1", true}, {"p2", false}}) {
+        INFO("viewer " << viewer);
+        const json state = project(s.b, viewer);
+        REQUIRE(state["notes"].contains("n1"));
+        CHECK(state["notes"]["n1"]["stop"] == "s1");
+        CHECK(state["notes"]["n1"]["category"] == 0);
+        CHECK(state["notes"]["n1"].contains("location") == sees);
+        const auto event = project_event(s.b, e, audience{}, viewer);
+        REQUIRE(event);
+        CHECK((*event)["op"].contains("location") == sees);
+        CHECK((*event)["op"]["stop"] == "s1");
+        // The stops and where the group is are everyone's.
+        CHECK(state["stops"]["s1"]["place"]["lat"] == 48.85661);
+    }
+    // Anonymity hides the author, not the author's own view of their note.
+    ops::settings_set anonymous;
+    anonymous.anonymous = true;
+    s.ok("f1", anonymous);
+    CHECK(project(s.b, "p1")["notes"]["n1"].contains("location"));
+    CHECK_FALSE(project(s.b, "p2")["notes"]["n1"].contains("location"));
 }

@@ -62,6 +62,43 @@ TEST_CASE("client ops decode without server-assigned ids") {
     CHECK_FALSE(std::get<ops::note_group>(*group).theme.has_value());
 }
 
+TEST_CASE("a walk's places are rounded to about a metre, and its categories are short and each once") {
+    auto add = decode_op(*parse_json(R"({"kind":"note.add","text":"Banc cassé","color":"yellow",
+        "stop":"s4","category":1,"location":{"lat":48.8566149,"lon":-2.3522251,"accuracy":12}})"),
+                         origin::client);
+    REQUIRE(add.ok());
+    const auto& note = std::get<ops::note_add>(*add);
+    CHECK(note.stop == "s4");
+    CHECK(note.category == 1u);
+    CHECK(note.location == geo_point{4885661, -235223, 12});
+    CHECK(encode_op(note)["location"].dump() == R"({"accuracy":12,"lat":48.85661,"lon":-2.35223})");
+    // No accuracy: not known (a typed place); none is written back either.
+    auto stop = decode_op(*parse_json(R"({"kind":"stop.add","name":"Place du marché","place":{"lat":-90,"lon":180}})"),
+                          origin::client);
+    REQUIRE(stop.ok());
+    CHECK(std::get<ops::stop_add>(*stop).place == geo_point{-9000000, 18000000, 0});
+    CHECK(std::get<ops::stop_add>(*stop).question.empty());
+    CHECK(encode_op(*stop)["place"].dump() == R"({"lat":-90.0,"lon":180.0})");
+
+    const auto code = [](const std::string& text) { return std::string(code_name(reject_client(text).code)); };
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":90.5,"lon":0}})") == "out_of_range");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":0,"lon":-180.01}})") == "out_of_range");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":"48.8","lon":2.3}})") == "wrong_type");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":48.8}})") == "missing_field");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":48.8,"lon":2.3,"altitude":35}})") == "unknown_field");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":[48.8,2.3]})") == "wrong_type");
+    CHECK(code(R"({"kind":"stop.add","name":"A","place":{"lat":1,"lon":2,"accuracy":-3}})") == "out_of_range");
+    CHECK(code(R"({"kind":"stop.add","stop":"s1","name":"A"})") == "unknown_field");  // the server names stops
+    CHECK(code(R"({"kind":"note.add","text":"x","color":"pink","category":8})") == "out_of_range");
+    CHECK(code(R"({"kind":"note.add","text":"x","color":"pink","stop":null})") == "wrong_type");
+    CHECK(code(R"({"kind":"settings.set","categories":["Atout","Atout"]})") == "duplicate_id");
+    CHECK(code(R"({"kind":"settings.set","categories":["Atout",""]})") == "empty_text");
+    CHECK(code(R"({"kind":"settings.set","categories":["a","b","c","d","e","f","g","h","i"]})") == "out_of_range");
+    CHECK(code(R"({"kind":"settings.set","categories":"Atout"})") == "wrong_type");
+    const std::string long_label(max_category_chars + 1, 'c');
+    CHECK(code(R"({"kind":"settings.set","categories":[")" + long_label + R"("]})") == "too_long");
+}
+
 TEST_CASE("every rejection path of the codec has its code") {
     struct row {
         const char* name;
@@ -214,25 +251,30 @@ TEST_CASE("corrupt binary records are refused, never misread") {
     const stamped_op s{42, 1'764'000'000'000, "p7",
                        ops::settings_set{"Atelier", "Question ?", 3u, true, 280u,
                                          std::vector<profile>{profile::habitant, profile::elu},
-                                         "America/Cayenne", true, std::nullopt}};
+                                         "America/Cayenne", true, std::nullopt, std::nullopt}};
     const std::string bytes = encode_record(s);
     // Every truncation, and every single-byte change, is either refused or
     // decodes to a well-formed op (never a crash, never reading past the end).
-    // Three truncations are records of their own: the same op written before
-    // settings had a retention period, before they had hidden votes, and
-    // before they had a time zone, which older logs hold.
-    const std::size_t before_retention_size = bytes.size() - 1;  // no retention marker
+    // Four truncations are records of their own: the same op written before
+    // settings had categories, before they had a retention period, before
+    // they had hidden votes, and before they had a time zone, which older
+    // logs hold.
+    const std::size_t before_categories_size = bytes.size() - 1;  // no categories marker
+    const std::size_t before_retention_size = bytes.size() - 2;   // nor a retention marker
     stamped_op before_hidden = s;
     std::get<ops::settings_set>(before_hidden.op).hidden_votes.reset();
-    const std::size_t before_hidden_size = encode_record(before_hidden).size() - 2;  // nor its own
+    const std::size_t before_hidden_size = encode_record(before_hidden).size() - 3;  // nor its own
     stamped_op older = before_hidden;
     std::get<ops::settings_set>(older.op).time_zone.reset();
-    const std::size_t older_size = encode_record(older).size() - 3;  // without the three markers
+    const std::size_t older_size = encode_record(older).size() - 4;  // without the four markers
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto r = decode_record(std::string_view(bytes).substr(0, n));
         if (n == older_size) {
             REQUIRE(r.ok());
             CHECK(*r == older);
+        } else if (n == before_categories_size) {
+            REQUIRE(r.ok());
+            CHECK(*r == s);
         } else if (n == before_retention_size) {
             REQUIRE(r.ok());
             CHECK(*r == s);

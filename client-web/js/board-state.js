@@ -71,7 +71,40 @@ const handlers = {
       theme: null, votes: {}, vote_total: 0, merged: [],
       created_seq: event.seq, created_time: event.time,
     };
+    // A walk's keys are only on the notes of a walk (and a place only for
+    // those who may see it).
+    const n = state.notes[op.note];
+    if (op.stop) n.stop = op.stop;
+    if (op.category !== undefined) n.category = op.category;
+    if (op.location) n.location = op.location;
   },
+  'note.stop'(state, op) {
+    const n = state.notes[op.note];
+    if (!n) return;
+    if (op.stop) n.stop = op.stop;
+    else delete n.stop;
+  },
+  'stop.add'(state, op, by, event) {
+    state.stops[op.stop] = {
+      id: op.stop, name: op.name, question: op.question ?? '', place: op.place ?? null, created_seq: event.seq,
+    };
+  },
+  'stop.edit'(state, op) {
+    const st = state.stops[op.stop];
+    if (!st) return;
+    st.name = op.name;
+    st.question = op.question ?? '';
+    st.place = op.place ?? null;
+  },
+  // Its notes stay, on no stop (those in the bin too).
+  'stop.delete'(state, op) {
+    delete state.stops[op.stop];
+    for (const n of [...Object.values(state.notes), ...Object.values(state.deleted_notes ?? {})]) {
+      if (n.stop === op.stop) delete n.stop;
+    }
+    if (state.current_stop === op.stop) state.current_stop = null;
+  },
+  'stop.go'(state, op) { state.current_stop = op.stop ?? null; },
   'note.edit'(state, op) { if (state.notes[op.note]) state.notes[op.note].text = op.text; },
   'note.move'(state, op) {
     const n = state.notes[op.note];
@@ -197,7 +230,7 @@ const handlers = {
   'timer.start'(state, op, by, event) { state.timer = { started_time: event.time, seconds: op.seconds }; },
   'timer.stop'(state) { state.timer = null; },
   'settings.set'(state, op) {
-    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone', 'hidden_votes', 'retention_days']) {
+    for (const key of ['title', 'question', 'vote_budget', 'anonymous', 'note_max_length', 'profiles', 'time_zone', 'hidden_votes', 'retention_days', 'categories']) {
       if (key in op) state.settings[key] = op[key];
     }
   },

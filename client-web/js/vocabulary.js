@@ -3,7 +3,7 @@
 // Do not edit: the suite checks that this file is what the server knows.
 
 // Op kinds, in the order of the protocol's `op` variant.
-export const KINDS = Object.freeze(["note.add","note.edit","note.move","note.color","note.delete","note.merge","note.group","theme.create","theme.rename","theme.move","theme.delete","theme.synthesis","vote.add","vote.remove","phase.set","board.lock","timer.start","timer.stop","settings.set","participant.join","participant.rename","participant.leave","note.restore","theme.restore","action.add","action.edit","action.delete","attendance.set","board.arrange"]);
+export const KINDS = Object.freeze(["note.add","note.edit","note.move","note.color","note.delete","note.merge","note.group","theme.create","theme.rename","theme.move","theme.delete","theme.synthesis","vote.add","vote.remove","phase.set","board.lock","timer.start","timer.stop","settings.set","participant.join","participant.rename","participant.leave","note.restore","theme.restore","action.add","action.edit","action.delete","attendance.set","board.arrange","note.stop","stop.add","stop.edit","stop.delete","stop.go"]);
 
 // Note colours, as the wire names them.
 export const COLORS = Object.freeze(["yellow","pink","blue","green","orange","purple"]);
@@ -26,4 +26,4 @@ export const LIMITS = Object.freeze({"action_chars":300,"action_detail_chars":20
 export const LAYOUT = Object.freeze({"spot_columns":4,"spot_height":260,"spot_width":300,"theme_gap":40,"theme_spot_width":360});
 
 // The board before its first op, as the server serialises `board{}`.
-export const EMPTY_BOARD = Object.freeze({"actions":{},"created_time":0,"deleted_notes":{},"deleted_themes":{},"locked":false,"notes":{},"participants":{},"phase":"writing","phases":[],"scribe_attendance":{},"seq":0,"settings":{"anonymous":true,"hidden_votes":false,"note_max_length":500,"profiles":["habitant","agent","association","institution","elu","autre"],"question":"","retention_days":0,"time_zone":"","title":"","vote_budget":5},"themes":{},"timer":null,"updated_time":0});
+export const EMPTY_BOARD = Object.freeze({"actions":{},"created_time":0,"current_stop":null,"deleted_notes":{},"deleted_themes":{},"locked":false,"notes":{},"participants":{},"phase":"writing","phases":[],"scribe_attendance":{},"seq":0,"settings":{"anonymous":true,"categories":[],"hidden_votes":false,"note_max_length":500,"profiles":["habitant","agent","association","institution","elu","autre"],"question":"","retention_days":0,"time_zone":"","title":"","vote_budget":5},"stops":{},"themes":{},"timer":null,"updated_time":0});

@@ -63,7 +63,8 @@ const session& opening() {
         const std::string server(system_author);
         made.submit(server, ops::settings_set{"Atelier", "Comment lutter contre l'isolement ?", 3u,
                                               std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                              std::nullopt});
+                                              std::nullopt,
+                                              std::vector<std::string>{"Atout", "Difficulté", "Proposition"}});
         made.submit(server, ops::participant_join{"f1", role::facilitator, "Animatrice", std::nullopt});
         made.submit(server, ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
         made.submit(server, ops::participant_join{"p2", role::participant, "", profile::agent});

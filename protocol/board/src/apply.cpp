@@ -36,6 +36,10 @@ class applier {
                 return rejection{errc::profile_not_offered, std::string(to_string(*o.profile))};
             }
         }
+        if (o.stop && !b_.stops.count(*o.stop)) return rejection{errc::unknown_stop, *o.stop};
+        if (o.category && *o.category >= b_.settings.categories.size()) {
+            return rejection{errc::unknown_category, std::to_string(*o.category)};
+        }
         note n;
         n.id = o.note;
         n.text = o.text;
@@ -46,6 +50,9 @@ class applier {
         n.profile = o.profile;
         n.created_seq = s_.seq;
         n.created_time = s_.time;
+        n.stop = o.stop;
+        n.category = o.category;
+        n.location = o.location;
         auto& stored = b_.notes.emplace(o.note, std::move(n)).first->second;
         return note_audience(stored);
     }
@@ -312,6 +319,54 @@ class applier {
         return who;
     }
 
+    result<audience> operator()(const ops::note_stop& o) {
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        if (o.stop && !b_.stops.count(*o.stop)) return rejection{errc::unknown_stop, *o.stop};
+        (*target)->stop = o.stop;
+        return note_audience(**target);
+    }
+
+    result<audience> operator()(const ops::stop_add& o) {
+        if (auto why = facilitation()) return *why;
+        if (b_.stops.count(o.stop)) return rejection{errc::duplicate_id, o.stop};
+        if (b_.stops.size() >= max_stops) return rejection{errc::too_many_stops, {}};
+        b_.stops.emplace(o.stop, stop{o.stop, o.name, o.question, o.place, s_.seq});
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::stop_edit& o) {
+        if (auto why = facilitation()) return *why;
+        auto it = b_.stops.find(o.stop);
+        if (it == b_.stops.end()) return rejection{errc::unknown_stop, o.stop};
+        it->second.name = o.name;
+        it->second.question = o.question;
+        it->second.place = o.place;
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::stop_delete& o) {
+        if (auto why = facilitation()) return *why;
+        if (!b_.stops.erase(o.stop)) return rejection{errc::unknown_stop, o.stop};
+        // Its notes stay, on no stop; those in the bin too, so a restored
+        // note never points at a stop that is gone.
+        for (auto& [id, n] : b_.notes) {
+            if (n.stop == o.stop) n.stop.reset();
+        }
+        for (auto& [id, binned] : b_.deleted_notes) {
+            if (binned.note.stop == o.stop) binned.note.stop.reset();
+        }
+        if (b_.current_stop == o.stop) b_.current_stop.reset();
+        return audience{};
+    }
+
+    result<audience> operator()(const ops::stop_go& o) {
+        if (auto why = facilitation()) return *why;
+        if (o.stop && !b_.stops.count(*o.stop)) return rejection{errc::unknown_stop, *o.stop};
+        b_.current_stop = o.stop;
+        return audience{};
+    }
+
     result<audience> operator()(const ops::board_lock& o) {
         if (auto why = facilitation()) return *why;
         b_.locked = o.locked;
@@ -332,6 +387,11 @@ class applier {
 
     result<audience> operator()(const ops::settings_set& o) {
         if (auto why = facilitator_or_system(false)) return *why;
+        if (o.categories) {
+            if (auto in_use = highest_category(); in_use && *in_use >= o.categories->size()) {
+                return rejection{errc::category_in_use, std::to_string(*in_use)};
+            }
+        }
         auto& st = b_.settings;
         audience who;
         if (o.title) st.title = *o.title;
@@ -345,6 +405,7 @@ class applier {
         if (o.profiles) st.profiles = *o.profiles;
         if (o.time_zone) st.time_zone = *o.time_zone;
         if (o.retention_days) st.retention_days = *o.retention_days;
+        if (o.categories) st.categories = *o.categories;
         if (o.hidden_votes) {
             // During the vote, participants then see every dot, or only their own.
             who.resync = who.resync || (b_.phase == phase::voting && st.hidden_votes != *o.hidden_votes);
@@ -425,6 +486,18 @@ class applier {
             return rejection{errc::session_closed, {}};
         }
         return std::nullopt;
+    }
+
+    // The highest category a note uses, in the bin too (a restored note
+    // must still find its category).
+    std::optional<std::uint32_t> highest_category() const {
+        std::optional<std::uint32_t> top;
+        const auto see = [&](const note& n) {
+            if (n.category && (!top || *n.category > *top)) top = n.category;
+        };
+        for (const auto& [id, n] : b_.notes) see(n);
+        for (const auto& [id, binned] : b_.deleted_notes) see(binned.note);
+        return top;
     }
 
     std::optional<rejection> note_length(const std::string& text) {
@@ -643,6 +716,7 @@ stamped_op stamp(const board& b, op o, std::int64_t time, std::string by) {
     }
     if (auto* arrange = std::get_if<ops::board_arrange>(&s.op)) *arrange = arrangement(b);
     if (auto* action = std::get_if<ops::action_add>(&s.op)) action->action = "a" + seq;
+    if (auto* stop = std::get_if<ops::stop_add>(&s.op)) stop->stop = "s" + seq;
     return s;
 }
 

@@ -73,6 +73,14 @@ code_info info(errc e) noexcept {
             return {"unknown_action", "unknown action"};
         case errc::not_deleted:
             return {"not_deleted", "this item is not in the bin"};
+        case errc::unknown_stop:
+            return {"unknown_stop", "unknown stop"};
+        case errc::unknown_category:
+            return {"unknown_category", "this category is not offered in this session"};
+        case errc::category_in_use:
+            return {"category_in_use", "notes still use a category this list removes"};
+        case errc::too_many_stops:
+            return {"too_many_stops", "a walk has at most 100 stops"};
     }
     return {"unknown_error", "unknown error"};
 }

@@ -3,6 +3,8 @@
 
 #include "ruche/wire/board_json.hpp"
 
+#include "ruche/wire/codec.hpp"
+
 namespace ruche::protocol {
 namespace {
 
@@ -16,12 +18,16 @@ json optional_name(const std::optional<profile>& p) {
     return p ? json(to_string(*p)) : json(nullptr);
 }
 
+json optional_geo(const std::optional<geo_point>& p) {
+    return p ? to_json(*p) : json(nullptr);
+}
+
 json note_json(const note& n) {
     json merged = json::array();
     for (const auto& m : n.merged) {
         merged.push_back({{"id", m.id}, {"text", m.text}, {"author", m.author}});
     }
-    return {{"id", n.id},
+    json j = {{"id", n.id},
             {"text", n.text},
             {"color", to_string(n.color)},
             {"x", n.at.x},
@@ -36,6 +42,20 @@ json note_json(const note& n) {
             {"merged", std::move(merged)},
             {"created_seq", n.created_seq},
             {"created_time", n.created_time}};
+    // A walk's keys, only on the notes of a walk: a brainstorm's notes stay
+    // as small as they were.
+    if (n.stop) j["stop"] = *n.stop;
+    if (n.category) j["category"] = *n.category;
+    if (n.location) j["location"] = to_json(*n.location);
+    return j;
+}
+
+json stop_json(const stop& s) {
+    return {{"id", s.id},
+            {"name", s.name},
+            {"question", s.question},
+            {"place", optional_geo(s.place)},
+            {"created_seq", s.created_seq}};
 }
 
 json theme_json(const theme& t) {
@@ -66,7 +86,8 @@ json settings_json(const settings& s) {
             {"profiles", std::move(profiles)},
             {"time_zone", s.time_zone},
             {"hidden_votes", s.hidden_votes},
-            {"retention_days", s.retention_days}};
+            {"retention_days", s.retention_days},
+            {"categories", s.categories}};
 }
 
 json deleted_note_json(const deleted_note& d) {
@@ -124,6 +145,12 @@ const json& optional_object(const json& j, const char* key) {
     return it == j.end() ? empty : *it;
 }
 
+geo_point geo_at(const json& j) {
+    auto p = geo_from_json(j);
+    if (!p) throw bad_state{"place"};
+    return *p;
+}
+
 note note_at(const json& nj) {
     note n;
     n.id = nj.at("id").get<std::string>();
@@ -141,6 +168,9 @@ note note_at(const json& nj) {
     }
     n.created_seq = nj.at("created_seq").get<std::uint64_t>();
     n.created_time = nj.at("created_time").get<std::int64_t>();
+    if (auto it = nj.find("stop"); it != nj.end()) n.stop = it->get<std::string>();
+    if (auto it = nj.find("category"); it != nj.end()) n.category = it->get<std::uint32_t>();
+    if (auto it = nj.find("location"); it != nj.end()) n.location = geo_at(*it);
     return n;
 }
 
@@ -175,6 +205,7 @@ board read_board(const json& j) {
     b.settings.time_zone = s.value("time_zone", std::string());
     b.settings.hidden_votes = s.value("hidden_votes", false);
     b.settings.retention_days = s.value("retention_days", std::uint32_t{0});
+    b.settings.categories = s.value("categories", std::vector<std::string>{});
     b.phase = enum_at<phase>(j, "phase", parse_phase);
     b.locked = j.at("locked").get<bool>();
     if (const json& t = j.at("timer"); !t.is_null()) {
@@ -216,6 +247,14 @@ board read_board(const json& j) {
         if (!p) throw bad_state{"scribe_attendance." + name};
         b.scribe_attendance[*p] = count.get<std::uint32_t>();
     }
+    for (const auto& [id, sj] : optional_object(j, "stops").items()) {
+        stop st{sj.at("id").get<std::string>(), sj.at("name").get<std::string>(),
+                sj.at("question").get<std::string>(), std::nullopt, sj.at("created_seq").get<std::uint64_t>()};
+        if (const json& place = sj.at("place"); !place.is_null()) st.place = geo_at(place);
+        if (st.id != id) throw bad_state{"stops." + id};
+        b.stops.emplace(id, std::move(st));
+    }
+    if (auto it = j.find("current_stop"); it != j.end() && !it->is_null()) b.current_stop = it->get<std::string>();
     for (const auto& [id, pj] : j.at("participants").items()) {
         participant p;
         p.id = pj.at("id").get<std::string>();
@@ -261,6 +300,8 @@ json to_json(const board& b) {
     for (const auto& [id, a] : b.actions) actions[id] = action_json(a);
     json scribe = json::object();
     for (const auto& [p, count] : b.scribe_attendance) scribe[std::string(to_string(p))] = count;
+    json stops = json::object();
+    for (const auto& [id, st] : b.stops) stops[id] = stop_json(st);
     json timer = b.timer
                      ? json{{"started_time", b.timer->started_time}, {"seconds", b.timer->seconds}}
                      : json(nullptr);
@@ -278,7 +319,9 @@ json to_json(const board& b) {
             {"deleted_notes", std::move(deleted_notes)},
             {"deleted_themes", std::move(deleted_themes)},
             {"actions", std::move(actions)},
-            {"scribe_attendance", std::move(scribe)}};
+            {"scribe_attendance", std::move(scribe)},
+            {"stops", std::move(stops)},
+            {"current_stop", b.current_stop ? json(*b.current_stop) : json(nullptr)}};
 }
 
 std::string serialize(const board& b) {

@@ -148,6 +148,22 @@ class fields {
     std::optional<rejection> error_;
 };
 
+// Degrees rounded to 1/geo_scale, within ±limit.
+std::int32_t degrees(fields& place, std::string_view key, double limit) {
+    const json* v = place.find(key, true);
+    if (!v || place.error()) return 0;
+    if (!v->is_number()) {
+        place.fail(errc::wrong_type, std::string(key) + " must be a number");
+        return 0;
+    }
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || std::abs(d) > limit) {
+        place.fail(errc::out_of_range, std::string(key) + " must be within ±" + std::to_string(static_cast<int>(limit)));
+        return 0;
+    }
+    return static_cast<std::int32_t>(std::lround(d * geo_scale));
+}
+
 template <typename E>
 struct enum_names;
 template <>
@@ -190,6 +206,52 @@ class json_reader {
     void nullable_id(std::string_view key, std::optional<std::string>& out) {
         const json* v = f_.find(key, false);
         if (v && !v->is_null()) out = f_.id_value(key, *v);
+    }
+    void optional_id(std::string_view key, std::optional<std::string>& out) {
+        if (const json* v = f_.find(key, false)) out = f_.id_value(key, *v);
+    }
+    // {"lat": 48.85661, "lon": 2.35222, "accuracy": 12}, rounded to
+    // 1/geo_scale degree; accuracy in metres, absent when not known.
+    void geo(std::string_view key, std::optional<geo_point>& out) {
+        const json* v = f_.find(key, false);
+        if (!v || v->is_null() || f_.error()) return;
+        auto p = geo_from_json(*v);
+        if (!p) {
+            f_.fail(p.error().code, std::string(key) + "." + p.error().detail);
+            return;
+        }
+        out = *p;
+    }
+    // A list of short labels, each once (e.g. a walk's categories).
+    void labels(std::string_view key, std::optional<std::vector<std::string>>& out, const text_rule& r) {
+        const json* list = f_.find(key, false);
+        if (!list || f_.error()) return;
+        if (!list->is_array()) {
+            f_.fail(errc::wrong_type, std::string(key) + " must be an array");
+            return;
+        }
+        if (list->size() > max_categories) {
+            f_.fail(errc::out_of_range, std::string(key) + " has at most " + std::to_string(max_categories) + " items");
+            return;
+        }
+        std::vector<std::string> chosen;
+        for (const auto& item : *list) {
+            if (!item.is_string()) {
+                f_.fail(errc::wrong_type, std::string(key) + " must hold strings");
+                return;
+            }
+            const auto& label = item.get_ref<const std::string&>();
+            if (auto why = detail::check_text(label, r.max_chars, r.kind, false, key)) {
+                f_.fail(why->code, why->detail);
+                return;
+            }
+            if (std::find(chosen.begin(), chosen.end(), label) != chosen.end()) {
+                f_.fail(errc::duplicate_id, detail::excerpt(label));
+                return;
+            }
+            chosen.push_back(label);
+        }
+        out = std::move(chosen);
     }
     void text(std::string_view key, std::string& out, const text_rule& r) {
         out = f_.text(key, r.max_chars, r.kind, r.required, r.may_be_empty);
@@ -313,6 +375,15 @@ class json_writer {
     void nullable_id(std::string_view key, const std::optional<std::string>& v) {
         j_[std::string(key)] = v ? json(*v) : json(nullptr);
     }
+    void optional_id(std::string_view key, const std::optional<std::string>& v) {
+        if (v) j_[std::string(key)] = *v;
+    }
+    void geo(std::string_view key, const std::optional<geo_point>& v) {
+        if (v) j_[std::string(key)] = to_json(*v);
+    }
+    void labels(std::string_view key, const std::optional<std::vector<std::string>>& v, const text_rule&) {
+        if (v) j_[std::string(key)] = *v;
+    }
     void text(std::string_view key, const std::string& v, const text_rule&) { j_[std::string(key)] = v; }
     template <typename E>
     void name(std::string_view key, const E& v) {
@@ -368,6 +439,22 @@ op make_op(std::size_t index, fields& f, origin from, std::index_sequence<I...>)
 }
 
 }  // namespace
+
+result<geo_point> geo_from_json(const json& j) {
+    if (!j.is_object()) return rejection{errc::wrong_type, "a place must be an object with lat and lon"};
+    fields place(j);
+    geo_point p{degrees(place, "lat", 90), degrees(place, "lon", 180),
+                static_cast<std::uint32_t>(place.count("accuracy", 0, max_geo_accuracy, false))};
+    place.finish();
+    if (const auto& why = place.error()) return *why;
+    return p;
+}
+
+json to_json(const geo_point& p) {
+    json j = {{"lat", static_cast<double>(p.lat) / geo_scale}, {"lon", static_cast<double>(p.lon) / geo_scale}};
+    if (p.accuracy) j["accuracy"] = p.accuracy;
+    return j;
+}
 
 result<json> parse_json(std::string_view text) {
     json j = json::parse(text, nullptr, false);

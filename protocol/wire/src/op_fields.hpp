@@ -48,6 +48,9 @@ inline constexpr text_rule synthesis_text{max_synthesis_chars, text_kind::multil
 inline constexpr text_rule question_text{max_question_chars, text_kind::multiline, true, true};
 inline constexpr text_rule time_zone_text{max_time_zone_chars, text_kind::line};
 inline constexpr text_rule action_what{max_action_chars, text_kind::line};
+inline constexpr text_rule stop_name{max_title_chars, text_kind::line};
+inline constexpr text_rule stop_question{max_question_chars, text_kind::multiline, false, true};
+inline constexpr text_rule category_label{max_category_chars, text_kind::line};
 
 // `Op` is const for the visitors that only read the op.
 template <typename V, typename Op>
@@ -59,6 +62,22 @@ void describe(V& v, Op& o) {
         v.name("color", o.color);
         v.position(o.at, &o.place);
         v.name("profile", o.profile);
+        v.later();  // records written before walks end here
+        v.optional_id("stop", o.stop);
+        v.count("category", o.category, {0, max_categories - 1});
+        v.geo("location", o.location);
+    } else if constexpr (std::is_same_v<T, ops::note_stop>) {
+        v.id("note", o.note);
+        v.nullable_id("stop", o.stop);
+    } else if constexpr (std::is_same_v<T, ops::stop_add> || std::is_same_v<T, ops::stop_edit>) {
+        v.id("stop", o.stop, std::is_same_v<T, ops::stop_add> ? given_by::stamp : given_by::client);
+        v.text("name", o.name, stop_name);
+        v.text("question", o.question, stop_question);
+        v.geo("place", o.place);
+    } else if constexpr (std::is_same_v<T, ops::stop_delete>) {
+        v.id("stop", o.stop);
+    } else if constexpr (std::is_same_v<T, ops::stop_go>) {
+        v.nullable_id("stop", o.stop);
     } else if constexpr (std::is_same_v<T, ops::note_edit>) {
         v.id("note", o.note);
         v.text("text", o.text, note_text);
@@ -112,9 +131,10 @@ void describe(V& v, Op& o) {
         v.time_zone("time_zone", o.time_zone);
         v.flag("hidden_votes", o.hidden_votes);
         v.count("retention_days", o.retention_days, {1, max_retention_days});
+        v.labels("categories", o.categories, category_label);
         v.at_least_one("at least one setting", o.title || o.question || o.vote_budget || o.anonymous ||
                                                    o.note_max_length || o.profiles || o.time_zone ||
-                                                   o.hidden_votes || o.retention_days);
+                                                   o.hidden_votes || o.retention_days || o.categories);
     } else if constexpr (std::is_same_v<T, ops::participant_join>) {
         v.id("participant", o.participant);
         v.name("role", o.role);

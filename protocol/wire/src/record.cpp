@@ -60,6 +60,11 @@ public:
         (*this)(p.id);
         (*this)(p.at);
     }
+    void operator()(const geo_point& p) {
+        (*this)(p.lat);
+        (*this)(p.lon);
+        (*this)(p.accuracy);
+    }
     template <typename E>
         requires std::is_enum_v<E>
     void operator()(E e) {
@@ -135,6 +140,11 @@ public:
         (*this)(p.id);
         (*this)(p.at);
     }
+    void operator()(geo_point& p) {
+        (*this)(p.lat);
+        (*this)(p.lon);
+        (*this)(p.accuracy);
+    }
     template <typename E>
         requires std::is_enum_v<E>
     void operator()(E& e) {
@@ -200,6 +210,12 @@ public:
     template <typename T>
     void nullable_id(std::string_view, T& v) { field(v); }
     template <typename T>
+    void optional_id(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void geo(std::string_view, T& v) { field(v); }
+    template <typename T>
+    void labels(std::string_view, T& v, const text_rule&) { field(v); }
+    template <typename T>
     void text(std::string_view, T& v, const text_rule&) { field(v); }
     template <typename T>
     void name(std::string_view, T& v) { field(v); }
@@ -246,6 +262,20 @@ public:
     }
     void nullable_id(std::string_view key, const std::optional<std::string>& s) {
         if (s) id(key, *s);
+    }
+    void optional_id(std::string_view key, const std::optional<std::string>& s) { nullable_id(key, s); }
+    void geo(std::string_view, const std::optional<geo_point>& p) {
+        if (!p) return;
+        ok_ = ok_ && std::abs(static_cast<std::int64_t>(p->lat)) <= 90 * geo_scale &&
+              std::abs(static_cast<std::int64_t>(p->lon)) <= 180 * geo_scale && p->accuracy <= max_geo_accuracy;
+    }
+    // The JSON decoder takes at most max_categories labels, each once.
+    void labels(std::string_view key, const std::optional<std::vector<std::string>>& v, const text_rule& r) {
+        if (!v) return;
+        ok_ = ok_ && v->size() <= max_categories;
+        for (auto it = v->begin(); ok_ && it != v->end(); ++it) {
+            ok_ = !detail::check_text(*it, r.max_chars, r.kind, false, key) && std::find(v->begin(), it, *it) == it;
+        }
     }
     void text(std::string_view key, const std::string& s, const text_rule& r) {
         ok_ = ok_ && !detail::check_text(s, r.max_chars, r.kind, r.may_be_empty, key);

@@ -64,7 +64,7 @@ class log_reader {
             it = state.contains(it.key()) ? std::next(it) : expected.erase(it);
         }
         if (expected.contains("settings") && state.at("settings").is_object()) {
-            for (const char* later : {"time_zone", "hidden_votes", "retention_days"}) {
+            for (const char* later : {"time_zone", "hidden_votes", "retention_days", "categories"}) {
                 if (!state.at("settings").contains(later)) expected["settings"].erase(later);
             }
         }

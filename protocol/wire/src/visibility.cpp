@@ -25,6 +25,7 @@ enum class rule {
     ballot_total,  // the sum of a ballot: while votes are hidden, the viewer's own dots
     event_author,  // who made an op: others get no `by` in anonymous sessions
     seen_notes,    // a list of {note, ...}: only the notes the viewer may see
+    own_place,     // where a note's author was: facilitators and that author only
 };
 
 // What a field holds: a plain value, an object, or a map (by id) or list of
@@ -77,6 +78,9 @@ constexpr field note_fields[] = {
     {"merged", rule::everyone, shape::list_of, &merged_table},
     {"created_seq"},
     {"created_time"},
+    {"stop"},
+    {"category"},
+    {"location", rule::own_place},  // after "author": the author's view has it
 };
 constexpr table note_table = table_of(note_fields);
 constexpr field deleted_fields[] = {{"deleted_seq"}};
@@ -99,7 +103,7 @@ constexpr table deleted_theme_table = table_of(deleted_theme_fields, &theme_tabl
 constexpr field settings_fields[] = {
     {"title"},           {"question"}, {"vote_budget"}, {"anonymous"},
     {"note_max_length"}, {"profiles"}, {"time_zone"},   {"hidden_votes"},
-    {"retention_days"},
+    {"retention_days"},   {"categories"},
 };
 constexpr table settings_table = table_of(settings_fields);
 
@@ -107,6 +111,11 @@ constexpr field participant_fields[] = {
     {"id"}, {"role"}, {"name"}, {"profile"}, {"present"}, {"joined_time"},
 };
 constexpr table participant_table = table_of(participant_fields);
+
+constexpr field stop_fields[] = {
+    {"id"}, {"name"}, {"question"}, {"place"}, {"created_seq"},
+};
+constexpr table stop_table = table_of(stop_fields);
 
 constexpr field timer_fields[] = {{"started_time"}, {"seconds"}};
 constexpr table timer_table = table_of(timer_fields);
@@ -135,6 +144,8 @@ constexpr field board_fields[] = {
     {"deleted_themes", rule::facilitators, shape::map_of, &deleted_theme_table},
     {"actions", rule::everyone, shape::map_of, &action_table},
     {"scribe_attendance"},  // counts per profile, no names
+    {"stops", rule::everyone, shape::map_of, &stop_table},
+    {"current_stop"},
 };
 constexpr table board_table = table_of(board_fields);
 
@@ -144,7 +155,12 @@ constexpr field kind_fields[] = {{"kind"}};
 constexpr table op_table = table_of(kind_fields);
 
 constexpr field note_op_fields[] = {{"note"}};
-constexpr field note_add_fields[] = {{"note"}, {"text"}, {"color"}, {"x"}, {"y"}, {"profile"}};
+constexpr field note_add_fields[] = {
+    {"note"}, {"text"}, {"color"}, {"x"}, {"y"}, {"profile"}, {"stop"}, {"category"}, {"location", rule::own_place},
+};
+constexpr field note_stop_fields[] = {{"note"}, {"stop"}};
+constexpr field stop_fields_of_op[] = {{"stop"}, {"name"}, {"question"}, {"place"}};
+constexpr field stop_op_fields[] = {{"stop"}};
 constexpr field note_edit_fields[] = {{"note"}, {"text"}};
 constexpr field note_move_fields[] = {{"note"}, {"x"}, {"y"}};
 constexpr field note_color_fields[] = {{"note"}, {"color"}};
@@ -212,6 +228,11 @@ constexpr kind_table kind_tables[] = {
     {"action.delete", table_of(action_op_fields, &op_table)},
     {"attendance.set", table_of(attendance_set_fields, &op_table)},
     {"board.arrange", table_of(board_arrange_fields, &op_table)},
+    {"note.stop", table_of(note_stop_fields, &op_table)},
+    {"stop.add", table_of(stop_fields_of_op, &op_table)},
+    {"stop.edit", table_of(stop_fields_of_op, &op_table)},
+    {"stop.delete", table_of(stop_op_fields, &op_table)},
+    {"stop.go", table_of(stop_op_fields, &op_table)},
 };
 
 // The table of the op `o` (its "kind"); a kind no table names keeps only
@@ -326,6 +347,11 @@ json apply_rule(const field& f, json value, const json& view, const sight& s) {
         }
         case rule::event_author:
             return s.event && shows_by(*s.event, s) ? std::move(value) : absent();
+        case rule::own_place: {
+            if (s.facilitator) return value;
+            const bool author = s.event ? s.event->by == s.viewer : s.own(view.value("author", json()));
+            return author ? std::move(value) : absent();
+        }
         case rule::seen_notes: {
             if (!value.is_array()) return value;
             json seen = json::array();

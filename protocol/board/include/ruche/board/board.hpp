@@ -43,7 +43,22 @@ struct note {
     std::vector<merged_note> merged;
     std::uint64_t created_seq = 0;
     std::int64_t created_time = 0;
+    // On a walk: its stop, its category (index into settings.categories)
+    // and where its author was when writing it.
+    std::optional<std::string> stop;
+    std::optional<std::uint32_t> category;
+    std::optional<geo_point> location;
     bool operator==(const note&) const = default;
+};
+
+// A stop of a walk; the route is the stops in the order they were added.
+struct stop {
+    std::string id;
+    std::string name;
+    std::string question;
+    std::optional<geo_point> place;
+    std::uint64_t created_seq = 0;
+    bool operator==(const stop&) const = default;
 };
 
 struct theme {
@@ -110,6 +125,8 @@ struct settings {
     // existed, or on a server that keeps sessions until they are deleted):
     // the server's own period applies.
     std::uint32_t retention_days = 0;
+    // The categories of observations on a walk (empty in a brainstorm).
+    std::vector<std::string> categories;
     bool operator==(const settings&) const = default;
 };
 
@@ -144,6 +161,9 @@ struct board {
     // People who took part without a phone, per profile (their notes are
     // written by the facilitator).
     std::map<protocol::profile, std::uint32_t> scribe_attendance;
+    // A walk's route, and where the group is on it.
+    std::map<std::string, stop> stops;
+    std::optional<std::string> current_stop;
     // Derived, not serialised: each voter's dots on the board, kept by
     // `apply` and rebuilt when a state is read back, so checking the vote
     // budget does not walk every note.

@@ -50,6 +50,11 @@ enum class errc {
     // Added later (numbers 33 to 41 are the wire's codes).
     unknown_action = 42,
     not_deleted,
+    // Added with walks (44 to 46 are the wire's codes).
+    unknown_stop = 47,
+    unknown_category,
+    category_in_use,
+    too_many_stops,
 };
 
 // A category whose codes have stable machine names: the board's and the

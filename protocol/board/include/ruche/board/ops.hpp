@@ -55,6 +55,15 @@ inline constexpr std::size_t max_action_chars = 300;
 inline constexpr std::size_t max_action_detail_chars = 200;
 inline constexpr std::size_t max_time_zone_chars = 64;
 inline constexpr std::uint32_t max_scribe_attendance = 1000;
+// A walk ("diagnostic en marchant"): its stops and the categories of what
+// people observe on the way.
+inline constexpr std::size_t max_stops = 100;
+inline constexpr std::size_t max_categories = 8;
+inline constexpr std::size_t max_category_chars = 40;
+// Places are kept in hundred-thousandths of a degree, about 1 m: the codec
+// rounds what a phone measured, so the log holds no more than a walk needs.
+inline constexpr std::int32_t geo_scale = 100'000;
+inline constexpr std::uint32_t max_geo_accuracy = 100'000;  // metres
 
 // The author of server-emitted operations (presence, session set-up).
 inline constexpr std::string_view system_author = "server";
@@ -70,6 +79,15 @@ struct placement {
     std::string id;
     point at;
     bool operator==(const placement&) const = default;
+};
+
+// A place on Earth: latitude and longitude in 1/geo_scale degrees, and how
+// sure the phone was of it, in metres (0: not said, e.g. typed or tapped).
+struct geo_point {
+    std::int32_t lat = 0;
+    std::int32_t lon = 0;
+    std::uint32_t accuracy = 0;
+    bool operator==(const geo_point&) const = default;
 };
 
 // A vote goes to a note or to a theme.
@@ -91,7 +109,21 @@ struct note_add {
     // The client sent no position: the server picks a free spot
     // (`free_spot`) and clears this before the op is applied or logged.
     bool place = false;
+    // On a walk: the stop it was written at (the phone's current stop when
+    // it was written, which may not be the group's any more when an
+    // offline phone sends it), its category (an index into
+    // `settings.categories`) and where its author was.
+    // (Initialised here so that older aggregate initialisations stay whole.)
+    std::optional<std::string> stop = std::nullopt;
+    std::optional<std::uint32_t> category = std::nullopt;
+    std::optional<geo_point> location = std::nullopt;
     bool operator==(const note_add&) const = default;
+};
+// Attaches a note to another stop of the walk, or to none.
+struct note_stop {
+    std::string note;
+    std::optional<std::string> stop;
+    bool operator==(const note_stop&) const = default;
 };
 struct note_edit {
     std::string note;
@@ -188,6 +220,31 @@ struct attendance_set {
     std::uint32_t count = 0;
     bool operator==(const attendance_set&) const = default;
 };
+// A stop of a walk, in the order of the route (the order they are added).
+struct stop_add {
+    std::string stop;  // assigned by `stamp`
+    std::string name;
+    std::string question;  // may be empty
+    std::optional<geo_point> place;
+    bool operator==(const stop_add&) const = default;
+};
+struct stop_edit {
+    std::string stop;
+    std::string name;
+    std::string question;
+    std::optional<geo_point> place;
+    bool operator==(const stop_edit&) const = default;
+};
+// Its notes stay, attached to no stop.
+struct stop_delete {
+    std::string stop;
+    bool operator==(const stop_delete&) const = default;
+};
+// The group moves to a stop (none: the walk is over, or not begun).
+struct stop_go {
+    std::optional<std::string> stop;
+    bool operator==(const stop_go&) const = default;
+};
 struct vote_add {
     vote_target target;
     bool operator==(const vote_add&) const = default;
@@ -230,6 +287,8 @@ struct settings_set {
     std::optional<std::string> time_zone;  // IANA name, e.g. "Europe/Paris"
     std::optional<bool> hidden_votes;
     std::optional<std::uint32_t> retention_days;  // erased this many days after the last activity
+    // What people observe on a walk, e.g. Atout, Difficulté, Proposition.
+    std::optional<std::vector<std::string>> categories = std::nullopt;
     bool operator==(const settings_set&) const = default;
 };
 // Presence: emitted by the server when a connection says hello / goes away.
@@ -260,7 +319,8 @@ using op = std::variant<ops::note_add, ops::note_edit, ops::note_move, ops::note
                         ops::timer_start, ops::timer_stop, ops::settings_set, ops::participant_join,
                         ops::participant_rename, ops::participant_leave, ops::note_restore,
                         ops::theme_restore, ops::action_add, ops::action_edit, ops::action_delete,
-                        ops::attendance_set, ops::board_arrange>;
+                        ops::attendance_set, ops::board_arrange, ops::note_stop, ops::stop_add,
+                        ops::stop_edit, ops::stop_delete, ops::stop_go>;
 
 // The wire name of an op, e.g. "note.add".
 std::string_view kind_name(const op& o) noexcept;

@@ -27,6 +27,11 @@ result<json> parse_json(std::string_view text);
 result<op> decode_op(const json& j, origin from);
 json encode_op(const op& o);
 
+// A place as the wire has it: {"lat": 48.85661, "lon": 2.35222, "accuracy": 12}
+// (accuracy in metres, absent when not known).
+json to_json(const geo_point& p);
+result<geo_point> geo_from_json(const json& j);
+
 // {"seq":N,"time":T,"by":"p1","op":{...}}
 result<stamped_op> decode_stamped(const json& j);
 json encode_stamped(const stamped_op& s);

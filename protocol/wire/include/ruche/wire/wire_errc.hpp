@@ -27,6 +27,7 @@ enum class wire_errc {
     too_many_joins = 44,  // transient: many people joining one session at once
     session_full,         // the session has as many participants as it may
     corrupt_record,       // an op-log record that does not decode (never sent to a client)
+    // 47 to 50 are the board's.
 };
 
 const std::error_category& wire_category() noexcept;
