@@ -379,6 +379,19 @@ TEST_CASE("only the web client's published files are served, not its tests or np
     }
 }
 
+TEST_CASE("only the phone's page may use the camera and the position, for Ruche's own origin") {
+    running_server srv;
+    const auto policy = [&](const char* target) {
+        return std::string(send_with(srv.port(), http::verb::get, target, host("127.0.0.1"))["Permissions-Policy"]);
+    };
+    CHECK(policy("/j/ABCDEFGHJ") == "camera=(self), microphone=(), geolocation=(self)");
+    CHECK(policy("/phone.html") == "camera=(self), microphone=(), geolocation=(self)");
+    for (const auto* target : {"/", "/tableau", "/rejouer", "/js/phone.js", "/api/join/ABCDEFGHJ"}) {
+        INFO(target);
+        CHECK(policy(target) == "camera=(), microphone=(), geolocation=()");
+    }
+}
+
 TEST_CASE("a name the server is not known by is refused (DNS rebinding); addresses are fine") {
     auto cfg = running_server::test_config();
     cfg.public_url = "https://ruche.example.org";

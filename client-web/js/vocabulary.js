@@ -19,7 +19,7 @@ export const ROLES = Object.freeze(["participant","facilitator"]);
 
 // What the codec accepts at most (lengths in Unicode code points; a session may
 // set a smaller note length).
-export const LIMITS = Object.freeze({"action_chars":300,"action_detail_chars":200,"coordinate":1000000,"id_chars":64,"name_chars":60,"note_chars":5000,"question_chars":1000,"retention_days":3650,"scribe_attendance":1000,"synthesis_chars":10000,"time_zone_chars":64,"timer_seconds":86400,"title_chars":200,"vote_budget":100});
+export const LIMITS = Object.freeze({"action_chars":300,"action_detail_chars":200,"categories":8,"category_chars":40,"coordinate":1000000,"geo_accuracy":100000,"geo_scale":100000,"id_chars":64,"name_chars":60,"note_chars":5000,"question_chars":1000,"retention_days":3650,"scribe_attendance":1000,"stops":100,"synthesis_chars":10000,"time_zone_chars":64,"timer_seconds":86400,"title_chars":200,"vote_budget":100});
 
 // The grid the server places notes on and the width of a theme's column
 // (free_spot, theme_spot, arrangement).

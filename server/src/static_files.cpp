@@ -154,6 +154,12 @@ void set_security_headers(boost::beast::http::fields& h) {
     h.set("Cross-Origin-Opener-Policy", "same-origin");
 }
 
+void allow_camera_and_location(boost::beast::http::fields& h) {
+    // The phone's page only: on a walk, people attach a photo and where
+    // they stand. Ruche's own origin, never a frame of another site.
+    h.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
+}
+
 std::string_view cache_control_for(std::string_view /*path*/) {
     // Browsers may keep every file but must revalidate it before use. The
     // client is served as written, without content-hashed file names, so a

@@ -65,7 +65,12 @@ std::string vocabulary_js() {
               {"action_detail_chars", max_action_detail_chars},
               {"time_zone_chars", max_time_zone_chars},
               {"scribe_attendance", max_scribe_attendance},
-              {"coordinate", coordinate_limit}});
+              {"coordinate", coordinate_limit},
+              {"stops", max_stops},
+              {"categories", max_categories},
+              {"category_chars", max_category_chars},
+              {"geo_scale", geo_scale},
+              {"geo_accuracy", max_geo_accuracy}});
     constant(out,
              "The grid the server places notes on and the width of a theme's column\n"
              "// (free_spot, theme_spot, arrangement).",
