@@ -12,6 +12,7 @@
 #include "random_session.hpp"
 #include "ruche/minutes/minutes.hpp"
 #include "ruche/wire/board_json.hpp"
+#include "ruche/wire/geojson.hpp"
 #include "ruche/wire/session_export.hpp"
 
 using namespace ruche::protocol;
@@ -1119,4 +1120,121 @@ TEST_CASE("Markdown reads as plain text: only what would become markup is escape
     CHECK(contains(md, "# Budget = 3 < 5 € & co, l'été (1) !\n"));
     // Mid-line, "- " is text; at the start of a line, "2026. " would be a list.
     CHECK(contains(md, "**Question :** - pas une liste  \n2026\\. pas un numéro non plus ?"));
+}
+
+// Walks ("diagnostics en marchant")
+
+namespace {
+
+session walk_session() {
+    session s;
+    s.state.updated_time = 1'796'000'000'000;
+    ops::settings_set settings;
+    settings.title = "Diagnostic en marchant, quartier des Tilleuls";
+    settings.anonymous = false;
+    settings.categories = std::vector<std::string>{"Atout", "Difficulté", "Proposition"};
+    append(s, "server", settings);
+    append(s, "server", ops::participant_join{"f1", role::facilitator, "Nadia", std::nullopt});
+    append(s, "server", ops::participant_join{"p1", role::participant, "Josiane", profile::habitant});
+    append(s, "server", ops::phase_set{phase::reveal});
+    append(s, "f1", ops::stop_add{"s1", "Place du marché", "Le trottoir permet-il de passer avec une poussette ?",
+                                  geo_point{4885661, 235222, 0}});
+    append(s, "f1", ops::stop_add{"s2", "École Jean-Moulin", "", std::nullopt});
+    append(s, "f1", ops::stop_add{"s3", "Parc", "", std::nullopt});
+    const auto note = [&](const char* id, const char* text, std::optional<std::string> stop,
+                          std::optional<std::uint32_t> category, std::optional<geo_point> at) {
+        ops::note_add o{id, text, color::yellow, {0, 0}, std::nullopt};
+        o.stop = std::move(stop);
+        o.category = category;
+        o.location = at;
+        append(s, "p1", o);
+    };
+    note("n1", "Trottoir trop étroit", std::string("s1"), 1u, geo_point{4885702, -235301, 8});
+    note("n2", "Un marché vivant", std::string("s1"), 0u, std::nullopt);
+    note("n3", "Passage piéton effacé", std::string("s2"), 1u, std::nullopt);
+    note("n4", "Des bancs partout", std::nullopt, std::nullopt, std::nullopt);
+    append(s, "f1", ops::phase_set{phase::closed});
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a walk's minutes go stop by stop, with each stop's place and categories, then by category") {
+    const auto s = walk_session();
+    const minutes m = build_minutes(s.state, s.log);
+    REQUIRE(m.stops.size() == 4);  // three stops, then the ideas written at none
+    CHECK(m.stops[0].name == "Place du marché");
+    CHECK(m.stops[0].category_counts == std::vector<std::uint32_t>{1, 1, 0});
+    CHECK(m.stops[2].notes.empty());
+    CHECK(m.stops[3].name.empty());
+    CHECK(m.category_totals == std::vector<std::uint32_t>{1, 2, 0});
+    CHECK(m.without_category == 1);
+
+    const auto md = minutes_markdown(m, fr_options());
+    INFO(md);
+    for (const char* expected :
+         {"Le parcours, arrêt par arrêt", "Arrêt 1 · Place du marché — 2 idées",
+          "Le trottoir permet-il de passer avec une poussette ?", "48.85661, 2.35222",
+          "https://www.openstreetmap.org/?mlat=48.85661&mlon=2.35222#map=18/48.85661/2.35222",
+          "Atout (1), Difficulté (1)", "Arrêt 3 · Parc — 0 idée", "Aucune note à cet arrêt.",
+          "Hors des arrêts — 1 idée", "Par catégorie", "Trottoir trop étroit — 0 gommette · Difficulté"}) {
+        CHECK(contains(md, expected));
+    }
+    // The route's order is the order the stops were added.
+    CHECK(md.find("Arrêt 1 · Place du marché") < md.find("Arrêt 2 · École Jean-Moulin"));
+    CHECK(md.find("Arrêt 2 · École Jean-Moulin") < md.find("Arrêt 3 · Parc"));
+    CHECK(contains(minutes_markdown(m, en_options()), "Stop 1 · Place du marché — 2 ideas"));
+    CHECK(contains(minutes_html(m, fr_options()), "Le parcours, arrêt par arrêt"));
+
+    // The table says where each idea was written: stop, category, position.
+    const auto csv = parse_csv(minutes_csv(m, fr_options()));
+    REQUIRE(csv.rows.size() == 5);
+    CHECK(csv.rows[0].size() == 14);
+    CHECK(csv.rows[0][10] == "Arrêt");
+    CHECK(csv.rows[0][13] == "Longitude");
+    for (const auto& row : csv.rows) CHECK(row.size() == 14);
+    const auto trottoir = std::find_if(csv.rows.begin(), csv.rows.end(), [](const auto& r) { return r[2] == "Trottoir trop étroit"; });
+    REQUIRE(trottoir != csv.rows.end());
+    CHECK((*trottoir)[10] == "Place du marché");
+    CHECK((*trottoir)[11] == "Difficulté");
+    CHECK((*trottoir)[12] == "48.85702");
+    CHECK((*trottoir)[13] == "-2.35301");
+}
+
+TEST_CASE("a brainstorm's minutes have no walk in them") {
+    const auto s = fixture();
+    const minutes m = build_minutes(s.state, s.log);
+    CHECK(m.stops.empty());
+    CHECK(m.categories.empty());
+    CHECK_FALSE(contains(minutes_markdown(m, fr_options()), "Le parcours"));
+    CHECK(parse_csv(minutes_csv(m, fr_options())).rows[0].size() == 10);
+}
+
+TEST_CASE("a walk as GeoJSON: its stops with a place, then its notes where their authors stood or at their stop") {
+    auto s = walk_session();
+    const json geo = walk_geojson(s.state);
+    CHECK(geo["type"] == "FeatureCollection");
+    // The stop with a place; n1 (its author's position) and n2 (its stop's
+    // place); n3's stop has no place and n4 has no stop: not on the map.
+    REQUIRE(geo["features"].size() == 3);
+    const auto& stop = geo["features"][0];
+    CHECK(stop["type"] == "Feature");
+    CHECK(stop["geometry"] == json({{"type", "Point"}, {"coordinates", {2.35222, 48.85661}}}));
+    CHECK(stop["properties"] == json({{"kind", "stop"},
+                                      {"number", 1},
+                                      {"stop", "Place du marché"},
+                                      {"question", "Le trottoir permet-il de passer avec une poussette ?"}}));
+    const auto& n1 = geo["features"][1];
+    CHECK(n1["geometry"]["coordinates"] == json({-2.35301, 48.85702}));
+    CHECK(n1["properties"]["text"] == "Trottoir trop étroit");
+    CHECK(n1["properties"]["category"] == "Difficulté");
+    CHECK(n1["properties"]["position"] == "author");
+    CHECK(n1["properties"]["accuracy_m"] == 8);
+    CHECK_FALSE(n1["properties"].contains("author"));
+    const auto& n2 = geo["features"][2];
+    CHECK(n2["geometry"]["coordinates"] == json({2.35222, 48.85661}));
+    CHECK(n2["properties"]["position"] == "stop");
+    CHECK(n2["properties"]["theme"].is_null());
+    // A brainstorm has nothing to map.
+    CHECK(walk_geojson(fixture().state)["features"].empty());
 }

@@ -242,3 +242,65 @@ TEST_CASE("export, import, export again gives the same bytes and the same minute
     CHECK(refused.status == 400);
     CHECK(http_call(srv.port(), http::verb::post, "/api/sessions/import", "{}").status == 400);
 }
+
+TEST_CASE("a walk over loopback: stops, the group moving, notes with a place, then its minutes and GeoJSON") {
+    running_server srv;
+    const auto s = create_session(srv.port(), {{"title", "Diagnostic en marchant"},
+                                               {"categories", {"Atout", "Difficulté", "Proposition"}},
+                                               {"private_writing", false}});
+    ws_client facilitator(srv.port());
+    facilitator.hello_facilitator(s.facilitator_token);
+    ws_client phone(srv.port()), other(srv.port());
+    const json welcome = phone.hello_participant(s.join_code, "Josiane", "habitant");
+    CHECK(welcome["state"]["settings"]["categories"] == json({"Atout", "Difficulté", "Proposition"}));
+    other.hello_participant(s.join_code, "", "agent");
+
+    const json market = facilitator.op("s-1", {{"kind", "stop.add"},
+                                               {"name", "Place du marché"},
+                                               {"question", "Peut-on passer avec une poussette ?"},
+                                               {"place", {{"lat", 48.856614}, {"lon", 2.3522219}}}});
+    REQUIRE(market["type"] == "ack");
+    const std::string stop = "s" + market["seq"].dump();
+    CHECK(phone.op("s-2", {{"kind", "stop.add"}, {"name", "Parc"}})["code"] == "facilitator_only");
+    REQUIRE(facilitator.op("s-3", {{"kind", "stop.go"}, {"stop", stop}})["type"] == "ack");
+    const auto moved = other.until([](const json& m) { return m["type"] == "event" && m["op"]["kind"] == "stop.go"; });
+    REQUIRE(moved);
+    CHECK((*moved)["op"]["stop"] == stop);
+
+    const json written = phone.op("n-1", {{"kind", "note.add"},
+                                          {"text", "Trottoir trop étroit"},
+                                          {"color", "yellow"},
+                                          {"stop", stop},
+                                          {"category", 1},
+                                          {"location", {{"lat", 48.8570249}, {"lon", 2.3530111}, {"accuracy", 9}}}});
+    REQUIRE(written["type"] == "ack");
+    // Another participant hears of the note, not of where its author stood.
+    const auto seen = other.until([](const json& m) { return m["type"] == "event" && m["op"]["kind"] == "note.add"; });
+    REQUIRE(seen);
+    CHECK((*seen)["op"]["stop"] == stop);
+    CHECK((*seen)["op"]["category"] == 1);
+    CHECK_FALSE((*seen)["op"].contains("location"));
+    const auto heard = facilitator.until([](const json& m) { return m["type"] == "event" && m["op"]["kind"] == "note.add"; });
+    REQUIRE(heard);
+    // Rounded to 1e-5 degree (about a metre) before it is logged.
+    CHECK((*heard)["op"]["location"] == json({{"accuracy", 9}, {"lat", 48.85702}, {"lon", 2.35301}}));
+
+    const json geo = json::parse(get_as(srv.port(), s, "minutes.geojson"));
+    CHECK(geo["type"] == "FeatureCollection");
+    REQUIRE(geo["features"].size() == 2);
+    CHECK(geo["features"][0]["properties"]["kind"] == "stop");
+    CHECK(geo["features"][0]["geometry"]["coordinates"] == json({2.35222, 48.85661}));
+    CHECK(geo["features"][1]["properties"]["category"] == "Difficulté");
+    CHECK(geo["features"][1]["properties"]["stop"] == "Place du marché");
+    CHECK(geo["features"][1]["properties"]["position"] == "author");
+    CHECK(geo["features"][1]["geometry"]["coordinates"] == json({2.35301, 48.85702}));
+    CHECK(geo["features"][1]["properties"]["accuracy_m"] == 9);
+    const auto reply = http_call(srv.port(), http::verb::get, "/api/sessions/" + s.session_id + "/minutes.geojson", {},
+                                 s.facilitator_token);
+    CHECK(reply.headers[http::field::content_type] == "application/geo+json");
+    CHECK(http_call(srv.port(), http::verb::get, "/api/sessions/" + s.session_id + "/minutes.geojson").status == 401);
+
+    const auto md = get_as(srv.port(), s, "minutes.md");
+    CHECK(md.find("Arrêt 1 · Place du marché") != std::string::npos);
+    CHECK(md.find("48.85661, 2.35222") != std::string::npos);
+}

@@ -12,6 +12,7 @@
 #include "room.hpp"
 #include "ruche/board/fold.hpp"
 #include "ruche/minutes/minutes.hpp"
+#include "ruche/wire/geojson.hpp"
 #include "ruche/wire/session_export.hpp"
 #include "ruche/wire/visibility.hpp"
 #include "time_zone.hpp"
@@ -293,6 +294,14 @@ http_response session_minutes(app& a, const http_request& request, const std::st
         res.set(http::field::content_disposition, attachment("json"));
         return res;
     }
+    if (format == "geojson") {
+        // The walk's stops and notes on a map, for the city's GIS team.
+        auto res = make_response(request, http::status::ok, "application/geo+json",
+                                 protocol::walk_geojson(board).dump());
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::content_disposition, attachment("geojson"));
+        return res;
+    }
     if (format == "html") {
         body = protocol::minutes_html(minutes, options);
         type = "text/html; charset=utf-8";
@@ -312,7 +321,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
         type = "application/vnd.oasis.opendocument.text";
     } else {
         return json_error(request, http::status::not_found, "unknown_format",
-                          "formats: html, md, csv, odt, json");
+                          "formats: html, md, csv, odt, json, geojson");
     }
     auto res = make_response(request, http::status::ok, type, std::move(body));
     res.set(http::field::cache_control, "no-store");

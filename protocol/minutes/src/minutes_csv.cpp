@@ -4,6 +4,7 @@
 // their ranking and ideas ranked within them, then the ideas outside any
 // theme. Counts are plain digits so spreadsheets read them as numbers.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,12 +14,29 @@
 namespace ruche::protocol {
 namespace {
 
+// "-2.35301": a plain number (a longitude west of Greenwich), which no
+// spreadsheet reads as a formula.
+bool plain_number(std::string_view text) {
+    if (!text.empty() && text.front() == '-') text.remove_prefix(1);
+    if (text.empty() || text.front() == '.') return false;
+    bool point = false;
+    for (const char c : text) {
+        if (c == '.' && !point) {
+            point = true;
+        } else if (c < '0' || c > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
 // A cell a spreadsheet could take for a formula (= + - @, or a leading tab
-// or carriage return) starts with an apostrophe, which makes it text.
-// Separators, quotes and line breaks put the cell in quotes, quotes doubled.
+// or carriage return) starts with an apostrophe, which makes it text; a
+// plain number stays a number. Separators, quotes and line breaks put the
+// cell in quotes, quotes doubled.
 std::string cell(std::string_view text) {
     std::string value;
-    if (!text.empty()) {
+    if (!text.empty() && !plain_number(text)) {
         const char c = text.front();
         if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') value = "'";
     }
@@ -48,10 +66,21 @@ class csv_writer {
 
     std::string render(const minutes& m) {
         out_ = "\xEF\xBB\xBF";
-        row({t_("minutes.csv.theme"), t_("minutes.csv.theme_votes"), t_("minutes.csv.idea"),
-             t_("minutes.csv.votes"), t_("minutes.csv.written"), t_("minutes.csv.profiles"),
-             t_("minutes.csv.other_wordings"), t_("minutes.action.what"),
-             t_("minutes.action.who"), t_("minutes.action.when")});
+        // A walk's rows say where too: its stop, category and position (the
+        // columns a GIS tool asks for); a brainstorm's table is unchanged.
+        walk_ = !m.stops.empty() || !m.categories.empty();
+        std::vector<std::string> header = {
+            t_("minutes.csv.theme"),          t_("minutes.csv.theme_votes"), t_("minutes.csv.idea"),
+            t_("minutes.csv.votes"),          t_("minutes.csv.written"),     t_("minutes.csv.profiles"),
+            t_("minutes.csv.other_wordings"), t_("minutes.action.what"),     t_("minutes.action.who"),
+            t_("minutes.action.when")};
+        if (walk_) {
+            for (const char* key : {"minutes.csv.stop", "minutes.csv.category", "minutes.csv.latitude",
+                                    "minutes.csv.longitude"}) {
+                header.push_back(t_(key));
+            }
+        }
+        row(std::move(header));
         for (const auto& th : m.themes) {
             const std::string score = std::to_string(th.score);
             if (th.notes.empty() && th.actions.empty()) {
@@ -69,11 +98,20 @@ class csv_writer {
 
   private:
     void idea(const std::string& theme, const std::string& score, const minutes_note& n) {
-        row({theme, score, n.text, std::to_string(n.votes), std::to_string(n.written),
-             t_.profiles(n.profiles), join_lines(n.other_wordings), "", "", ""});
+        std::vector<std::string> cells = {theme, score, n.text, std::to_string(n.votes), std::to_string(n.written),
+                                          t_.profiles(n.profiles), join_lines(n.other_wordings), "", "", ""};
+        if (walk_) {
+            cells.push_back(n.stop_name.value_or(""));
+            cells.push_back(n.category.value_or(""));
+            cells.push_back(n.location ? detail::format_degrees(n.location->lat) : "");
+            cells.push_back(n.location ? detail::format_degrees(n.location->lon) : "");
+        }
+        row(std::move(cells));
     }
 
-    void row(const std::vector<std::string>& cells) {
+    void row(std::vector<std::string> cells) {
+        // Every row of a walk's table has its last four cells, empty or not.
+        if (walk_) cells.resize(std::max<std::size_t>(cells.size(), walk_columns));
         bool first = true;
         for (const auto& c : cells) {
             if (!first) out_ += ';';
@@ -83,8 +121,10 @@ class csv_writer {
         out_ += "\r\n";
     }
 
+    static constexpr std::size_t walk_columns = 14;
     detail::minutes_text t_;
     std::string out_;
+    bool walk_ = false;
 };
 
 }  // namespace

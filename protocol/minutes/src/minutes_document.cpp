@@ -72,6 +72,8 @@ class layout {
         front_matter();
         attendance();
         phases();
+        walk();
+        categories();
         top();
         themes();
         ungrouped();
@@ -226,11 +228,75 @@ class layout {
         out.push_back(highlight ? strong(tidy(n.text)) : plain(tidy(n.text)));
         std::string meta = " — " + t_.plural("minutes.n_votes", n.votes);
         if (n.written > 1) meta += " · " + t_("minutes.written", {{"n", t_.number(n.written)}});
+        if (n.category) meta += " · " + tidy(*n.category);
         if (with_theme && n.theme_title) {
             meta += " · " + t_("minutes.in_theme", {{"title", tidy(*n.theme_title)}});
         }
+        if (with_theme && n.stop_name) {
+            meta += " · " + t_("minutes.at_stop", {{"name", tidy(*n.stop_name)}});
+        }
         out.push_back(plain(std::move(meta)));
         return out;
+    }
+
+    // A walk, stop by stop: where, what was asked there, what was seen.
+    void walk() {
+        if (m_.stops.empty()) return;
+        heading(t_("minutes.section.walk"), 1);
+        std::uint64_t number = 0;
+        for (const auto& st : m_.stops) {
+            const bool on_route = !st.name.empty();
+            const std::string ideas = t_.plural("minutes.n_ideas", st.notes.size());
+            heading(on_route ? t_("minutes.stop_heading",
+                                  {{"n", t_.number(++number)}, {"name", tidy(st.name)}, {"ideas", ideas}})
+                             : t_("minutes.off_route", {{"ideas", ideas}}),
+                    2);
+            if (!blank(st.question)) paragraph(field("minutes.question", tidy(st.question)), block_role::question);
+            if (st.place) {
+                paragraph({strong(t_.label("minutes.place")), plain(" " + format_place(*st.place) + " — "),
+                           plain(map_link(*st.place))});
+            }
+            if (!m_.categories.empty() && !st.notes.empty()) {
+                paragraph({em(t_.label("minutes.by_category")),
+                           plain(" " + category_counts(st.category_counts, st.without_category))});
+            }
+            if (st.notes.empty()) {
+                paragraph({em(t_("minutes.no_stop_notes"))});
+                continue;
+            }
+            auto& list = add(block::kind::numbered);
+            for (const auto& n : st.notes) list.items.push_back(idea_item(n, false, false));
+        }
+    }
+
+    // "Atout (2), Difficulté (3), sans catégorie (1)": the categories that
+    // have notes.
+    std::string category_counts(const std::vector<std::uint32_t>& counts, std::uint32_t without) const {
+        std::string out;
+        const auto add_count = [&](const std::string& label, std::uint32_t n) {
+            if (n == 0) return;
+            if (!out.empty()) out += ", ";
+            out += label + " (" + t_.number(n) + ")";
+        };
+        for (std::size_t i = 0; i < counts.size() && i < m_.categories.size(); ++i) {
+            add_count(tidy(m_.categories[i]), counts[i]);
+        }
+        add_count(t_("minutes.no_category"), without);
+        return out;
+    }
+
+    void categories() {
+        if (m_.categories.empty()) return;
+        heading(t_("minutes.section.categories"), 1);
+        auto& b = add(block::kind::table);
+        b.grid.header = {t_("minutes.category"), t_("minutes.ideas_count")};
+        b.grid.numeric = {false, true};
+        for (std::size_t i = 0; i < m_.categories.size() && i < m_.category_totals.size(); ++i) {
+            b.grid.rows.push_back({{plain(tidy(m_.categories[i]))}, {plain(t_.number(m_.category_totals[i]))}});
+        }
+        if (m_.without_category > 0) {
+            b.grid.rows.push_back({{em(t_("minutes.no_category"))}, {plain(t_.number(m_.without_category))}});
+        }
     }
 
     list_item idea_item(const minutes_note& n, bool highlight, bool with_theme) const {

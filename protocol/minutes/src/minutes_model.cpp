@@ -73,6 +73,7 @@ class builder {
         phases(m);
         attendance(m);
         ideas(m);
+        walk(m);
         return m;
     }
 
@@ -198,7 +199,52 @@ class builder {
                 out.theme_title = t->second.title;
             }
         }
+        if (n.stop) {
+            if (const auto st = b_.stops.find(*n.stop); st != b_.stops.end()) out.stop_name = st->second.name;
+        }
+        if (n.category && *n.category < b_.settings.categories.size()) {
+            out.category = b_.settings.categories[*n.category];
+        }
+        out.location = n.location;
         return out;
+    }
+
+    // The walk: each stop in route order with its ideas and their
+    // categories, then the ideas written at no stop.
+    void walk(minutes& m) const {
+        m.categories = b_.settings.categories;
+        if (b_.stops.empty() && m.categories.empty()) return;
+        const auto categories = m.categories.size();
+        m.category_totals.assign(categories, 0);
+        std::vector<const stop*> route;
+        for (const auto& [id, st] : b_.stops) route.push_back(&st);
+        std::sort(route.begin(), route.end(),
+                  [](const stop* a, const stop* b) { return a->created_seq < b->created_seq; });
+        std::map<std::string, std::size_t, std::less<>> index;
+        for (const auto* st : route) {
+            index[st->id] = m.stops.size();
+            m.stops.push_back({st->name, st->question, st->place, std::vector<std::uint32_t>(categories, 0), 0, {}});
+        }
+        minutes_stop off_route{"", "", std::nullopt, std::vector<std::uint32_t>(categories, 0), 0, {}};
+        for (const auto& [id, n] : b_.notes) {
+            const auto at = n.stop ? index.find(*n.stop) : index.end();
+            minutes_stop& where = at == index.end() ? off_route : m.stops[at->second];
+            minutes_note i = idea(n);
+            i.profiles = shareable(std::move(i.profiles));
+            if (n.category && *n.category < categories) {
+                ++where.category_counts[*n.category];
+                ++m.category_totals[*n.category];
+            } else {
+                ++where.without_category;
+                ++m.without_category;
+            }
+            where.notes.push_back(std::move(i));
+        }
+        if (!off_route.notes.empty() && !m.stops.empty()) m.stops.push_back(std::move(off_route));
+        for (auto& st : m.stops) {
+            std::stable_sort(st.notes.begin(), st.notes.end(),
+                             [](const auto& a, const auto& b) { return ranks_before(a, b); });
+        }
     }
 
     void ideas(minutes& m) {

@@ -227,5 +227,23 @@ std::string minutes_text::profiles(const std::vector<profile_count>& counts) con
     return out;
 }
 
+std::string format_degrees(std::int32_t units) {
+    const std::int64_t v = units;
+    const std::uint64_t magnitude = static_cast<std::uint64_t>(v < 0 ? -v : v);
+    std::string fraction = std::to_string(magnitude % geo_scale);
+    fraction.insert(0, 5 - fraction.size(), '0');
+    return (v < 0 ? "-" : "") + std::to_string(magnitude / geo_scale) + "." + fraction;
+}
+
+std::string format_place(const geo_point& p) {
+    return format_degrees(p.lat) + ", " + format_degrees(p.lon);
+}
+
+std::string map_link(const geo_point& p) {
+    const auto lat = format_degrees(p.lat);
+    const auto lon = format_degrees(p.lon);
+    return "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=18/" + lat + "/" + lon;
+}
+
 }  // namespace detail
 }  // namespace ruche::protocol

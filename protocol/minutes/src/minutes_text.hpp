@@ -55,6 +55,14 @@ class minutes_text {
 // Lines of a multiline text ('\n' separated; a trailing empty line is kept).
 std::vector<std::string_view> split_lines(std::string_view text);
 
+// Degrees from 1/geo_scale units, as maps and GIS tools read them: "48.85661",
+// "-2.35223" (a point, five decimals, in every language).
+std::string format_degrees(std::int32_t units);
+
+// "48.85661, 2.35222", and a link that shows the place on OpenStreetMap.
+std::string format_place(const geo_point& p);
+std::string map_link(const geo_point& p);
+
 // The local ISO timestamp "2026-11-26T14:05:00" (no offset).
 std::string iso_local_datetime(std::int64_t ms, int utc_offset_minutes);
 

@@ -66,7 +66,24 @@ struct minutes_note {
     std::vector<profile_count> profiles;
     std::optional<std::string> theme_title;  // nullopt: outside any theme
     std::uint64_t created_seq = 0;           // ties are broken by creation order
+    // On a walk: the stop's name, the category's label and where it was written.
+    std::optional<std::string> stop_name;
+    std::optional<std::string> category;
+    std::optional<geo_point> location;
     bool operator==(const minutes_note&) const = default;
+};
+
+// One stop of a walk, with what was observed there.
+struct minutes_stop {
+    std::string name;
+    std::string question;
+    std::optional<geo_point> place;
+    // Notes per category of the session, in the session's order, then
+    // those without a category.
+    std::vector<std::uint32_t> category_counts;
+    std::uint32_t without_category = 0;
+    std::vector<minutes_note> notes;  // ranked by votes, ties by creation order
+    bool operator==(const minutes_stop&) const = default;
 };
 
 // One line of a theme's action plan.
@@ -128,6 +145,13 @@ struct minutes {
     std::vector<minutes_note> ranked_notes;  // every idea, ranked by votes
     std::vector<minutes_note> ungrouped;     // ideas outside any theme, ranked
     std::uint32_t ideas_written = 0;         // wordings, duplicates included
+    // A walk: its categories, its stops in route order (and a last one,
+    // unnamed, for the ideas written at no stop, when there are any), and
+    // the ideas per category over the whole walk. All empty in a brainstorm.
+    std::vector<std::string> categories;
+    std::vector<minutes_stop> stops;
+    std::vector<std::uint32_t> category_totals;
+    std::uint32_t without_category = 0;
     std::uint32_t votes_cast = 0;            // dots on notes and themes
     // When the server erases the session (ms since the epoch; 0: kept until
     // someone deletes it), and the period that gives it.
