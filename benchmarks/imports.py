@@ -22,12 +22,10 @@ import asyncio
 import http.client
 import json
 import os
-import re
 import select
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,20 +34,21 @@ import urllib.request
 
 import websockets
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from ruche_process import start_ruche  # noqa: E402
+
 
 def start_server(binary, data):
-    proc = subprocess.Popen(
-        [binary, "--port", "0", "--data-dir", data, "--ops-per-second", "100000",
-         "--sessions-per-hour", "1000", "--log-level", "warn",
-         # The minutes' words are in the client's catalogs.
-         "--static-dir", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "client-web")],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"http://[^:/]+:(\d+)", line)
-    if not match:
-        proc.kill()
-        sys.exit(f"ruche did not start: {line!r}")
-    return proc, int(match.group(1))
+    try:
+        proc, port, _ = start_ruche(
+            [binary, "--port", "0", "--data-dir", data, "--ops-per-second", "100000",
+             "--sessions-per-hour", "1000", "--log-level", "warn",
+             # The minutes' words are in the client's catalogs.
+             "--static-dir", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "client-web")],
+            stderr=None)
+    except RuntimeError as e:
+        sys.exit(str(e))
+    return proc, port
 
 
 def peak_rss_mib(pid):

@@ -23,10 +23,8 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,19 +32,19 @@ import urllib.request
 
 import websockets
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from ruche_process import start_ruche  # noqa: E402
+
 
 def start_server(binary, data, durability):
-    proc = subprocess.Popen(
-        [binary, "--port", "0", "--data-dir", data, "--durability", durability,
-         "--ops-per-second", "100000", "--send-queue-bytes", str(64 << 20),
-         "--sessions-per-hour", "1000", "--log-level", "warn"],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"(http://\S+?)/?$", line.strip())
-    if not match:
-        proc.kill()
-        sys.exit(f"ruche did not start: {line!r}")
-    return proc, match.group(1)
+    try:
+        proc, _, url = start_ruche(
+            [binary, "--port", "0", "--data-dir", data, "--durability", durability,
+             "--ops-per-second", "100000", "--send-queue-bytes", str(64 << 20),
+             "--sessions-per-hour", "1000", "--log-level", "warn"], stderr=None)
+    except RuntimeError as e:
+        sys.exit(str(e))
+    return proc, url
 
 
 def create_session(url):

@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -37,6 +36,8 @@ import time
 import urllib.request
 
 import websockets
+
+from ruche_process import start_ruche
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -53,17 +54,15 @@ class server:
         """Starts the server and waits until it is ready; with `kill_after`,
         kills it that many seconds after the start instead (maybe before it
         is ready): a crash during recovery."""
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         if kill_after is not None:
+            self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(kill_after)
             self.kill()
             return
-        line = self.proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        if not match:
-            self.proc.kill()
-            sys.exit(f"ruche did not start: {line!r} (exit {self.proc.wait()})")
-        self.port = int(match.group(1))
+        try:
+            self.proc, self.port, _ = start_ruche(self.cmd)
+        except RuntimeError as e:
+            sys.exit(str(e))
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)

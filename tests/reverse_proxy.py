@@ -29,7 +29,6 @@ import asyncio
 import http.client
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -39,6 +38,7 @@ import time
 
 import websockets
 
+from ruche_process import start_ruche as start_process
 from workshop_client import join, note
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -58,16 +58,13 @@ def free_port():
 
 
 def start_ruche(binary, data):
-    proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data, "--log-level", "warn",
-                             "--trust-proxy", "127.0.0.1",
-                             "--static-dir", os.path.join(ROOT, "client-web")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    if not match:
-        proc.kill()
-        fail(f"ruche did not start: {line!r}")
-    return proc, int(match.group(1))
+    try:
+        proc, port, _ = start_process([binary, "--port", "0", "--data-dir", data, "--log-level", "warn",
+                                       "--trust-proxy", "127.0.0.1",
+                                       "--static-dir", os.path.join(ROOT, "client-web")])
+    except RuntimeError as e:
+        fail(str(e))
+    return proc, port
 
 
 def nginx_conf(work, http_block):

@@ -26,7 +26,6 @@ import asyncio
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -39,6 +38,7 @@ import warnings
 
 import websockets
 
+from ruche_process import start_ruche as start_process
 from workshop_client import join, note
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,16 +62,16 @@ def make_certificate(work, name):
 
 def start_ruche(binary, data, cert, key, log):
     out = open(log, "w")
-    proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data, "--log-level", "info",
-                             "--tls-cert", cert, "--tls-key", key,
-                             "--static-dir", os.path.join(ROOT, "client-web")],
-                            stdout=subprocess.PIPE, stderr=out, text=True)
-    line = proc.stdout.readline()
-    match = re.search(r"https://127\.0\.0\.1:(\d+)/", line)
-    if not match:
+    try:
+        proc, port, url = start_process([binary, "--port", "0", "--data-dir", data, "--log-level", "info",
+                                         "--tls-cert", cert, "--tls-key", key,
+                                         "--static-dir", os.path.join(ROOT, "client-web")], stderr=out)
+    except RuntimeError as e:
+        fail(str(e))
+    if not url.startswith("https://"):
         proc.kill()
-        fail(f"ruche did not start on https://: {line!r}")
-    return proc, int(match.group(1))
+        fail(f"ruche did not start on https://: {url}")
+    return proc, port
 
 
 def client_context(*certs, maximum=None):
