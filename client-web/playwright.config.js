@@ -28,12 +28,12 @@ export default defineConfig({
   },
   projects: [
     { name: 'projector', use: { browserName: 'chromium', viewport: { width: 1920, height: 1080 } } },
-    // The whole-workshop, offline and QR tests open their own board and phone
-    // contexts: running them once, from the projector project, is enough.
+    // The whole-workshop, offline, QR and walk tests open their own board and
+    // phone contexts: running them once, from the projector project, is enough.
     {
       name: 'phone',
       use: { ...devices['Pixel 7'], browserName: 'chromium' },
-      testIgnore: /(session|offline|qr)\.spec\.js$/,
+      testIgnore: /(session|offline|qr|walk)\.spec\.js$/,
     },
   ],
 });

@@ -4,11 +4,11 @@
 // cache only answers when the network does not.
 
 // Every module phone.js imports, directly or not, must be in SHELL.
-const CACHE = 'ruche-shell-v4';
+const CACHE = 'ruche-shell-v5';
 const SHELL = [
   '/phone.html', '/css/ruche.css', '/css/phone.css', '/favicon.svg',
   '/js/phone.js', '/js/connection.js', '/js/board-state.js', '/js/vocabulary.js', '/js/i18n.js', '/js/dom.js',
-  '/js/results.js', '/js/phone-vote.js',
+  '/js/results.js', '/js/phone-vote.js', '/js/phone-walk.js', '/js/walk.js', '/js/position.js',
   '/i18n/fr.json', '/i18n/en.json',
 ];
 

@@ -8,6 +8,7 @@
 import { t } from './i18n.js';
 import { el } from './dom.js';
 import { votingOver } from './results.js';
+import { stopLabels, categoryLabel } from './walk.js';
 
 // Text sizes tried from the largest (a short theme fills the screen); the
 // last is the readable minimum (see --focus-base in board.css).
@@ -37,8 +38,10 @@ function votesBadge(n) {
   return badge;
 }
 
-function card(n, showVotes) {
+// tags: a walk's labels of the note (its category, its stop), if any.
+function card(n, showVotes, tags) {
   return el('article', { className: `note focus-note ${n.color}` },
+    tags ? el('span', { className: 'focus-tags', textContent: tags }) : null,
     el('span', { className: 'note-text', textContent: n.text }),
     showVotes && n.vote_total > 0 ? votesBadge(n.vote_total) : null);
 }
@@ -87,7 +90,8 @@ export function createFocus({ overlay, heading, count, body, pageLabel, buttons,
       showPages(1);
       return;
     }
-    const build = (n) => card(n, votingOver(state));
+    const stops = stopLabels(state);
+    const build = (n) => card(n, votingOver(state), [categoryLabel(state, n.category), stops.get(n.stop)].filter(Boolean).join(' · '));
     const pages = paginate(group.notes, build);
     page = Math.min(page, pages.length - 1);
     body.replaceChildren(...pages[page].map(build));

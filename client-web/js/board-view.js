@@ -11,6 +11,7 @@ import { t, currentLanguage } from './i18n.js';
 import { el } from './dom.js';
 import { votesHidden } from './board-state.js';
 import { rankedThemes, topIdeas, votingOver } from './results.js';
+import { stopLabels, categoryLabel } from './walk.js';
 
 const byCreation = (a, b) => a.created_seq - b.created_seq;
 
@@ -62,11 +63,13 @@ function arrange(container, nodes) {
 
 // What a note element shows, kept to compare with the next render.
 // votes: whether counts show (not while a hidden vote goes on); ranks: the
-// places of the best notes and themes once it is over.
-function noteLook(n, free, { hidden, menu, votes, ranks }) {
+// places of the best notes and themes once it is over; walk: the labels of a
+// walk's notes (their category, their stop).
+function noteLook(n, free, { hidden, menu, votes, ranks, walk }) {
   return {
     color: n.color, hidden, text: n.text, free, x: n.x, y: n.y,
     votes: votes ? n.vote_total : 0, rank: ranks.get(n.id) ?? 0, authors: n.merged.length + 1, menu,
+    category: hidden ? '' : walk.category(n), stop: hidden ? '' : walk.stops.get(n.stop) ?? '',
   };
 }
 
@@ -79,18 +82,31 @@ function createNote(n, menuButton) {
   const parts = {
     node, look: {}, content: el('span'), badges: el('div', { className: 'badges' }),
     votes: el('span', { className: 'votes' }), authors: el('span'), menu: menuButton?.() ?? null,
+    stop: el('p', { className: 'walk-stop' }), category: el('span', { className: 'walk-category' }),
   };
   node.append(parts.content, parts.badges);
   return parts;
+}
+
+// A walk's note says where it was written, above its text (the whole width
+// for the stop's name), and what it is, first in its badges (a short label,
+// beside the "⋯" that leaves the rest of that line empty).
+function drawTags(parts, look, was) {
+  if (look.category !== was.category) parts.category.textContent = look.category;
+  if (look.stop !== was.stop) parts.stop.textContent = look.stop;
+  keep(parts.badges, parts.category, Boolean(look.category), parts.badges.firstElementChild);
+  keep(parts.node, parts.stop, Boolean(look.stop), parts.content);
 }
 
 // hidden: a private note without its text (the projector during private writing).
 function drawNote(parts, look) {
   const { node, look: was } = parts;
   if (sameLook(look, was)) return;
-  if (look.color !== was.color || look.hidden !== was.hidden) {
-    node.className = `note board-note ${look.color}${look.hidden ? ' private' : ''}`;
+  const tagged = Boolean(look.category || look.stop);
+  if (look.color !== was.color || look.hidden !== was.hidden || tagged !== Boolean(was.category || was.stop)) {
+    node.className = `note board-note ${look.color}${look.hidden ? ' private' : ''}${tagged ? ' tagged' : ''}`;
   }
+  if (look.category !== was.category || look.stop !== was.stop) drawTags(parts, look, was);
   // In a theme a note takes its place in the theme's flow.
   if (look.free && (!was.free || look.x !== was.x || look.y !== was.y)) {
     node.style.left = `${look.x}px`;
@@ -186,6 +202,7 @@ export function createWorldView(world, { menuButton = null } = {}) {
   // vote is over, the best notes and themes show their place.
   function render(state, { hidden = false, menu = true } = {}) {
     const votes = { votes: !votesHidden(state), ...(votingOver(state) ? ranksOf(state) : { ranks: new Map(), scores: new Map() }) };
+    const walk = { stops: stopLabels(state), category: (n) => categoryLabel(state, n.category) };
     // The labels are in the page's language: a switch draws everything again.
     if (language !== currentLanguage()) reset();
     language = currentLanguage();
@@ -199,7 +216,7 @@ export function createWorldView(world, { menuButton = null } = {}) {
     const drawn = new Map();
     const noteNode = (n, free) => {
       const parts = notes.get(n.id) ?? createNote(n, menuButton);
-      drawNote(parts, noteLook(n, free, { hidden, menu: Boolean(menuButton) && menu, ...votes }));
+      drawNote(parts, noteLook(n, free, { hidden, menu: Boolean(menuButton) && menu, walk, ...votes }));
       drawn.set(n.id, parts);
       return parts.node;
     };

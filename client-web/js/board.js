@@ -16,6 +16,8 @@ import { renderAttendance, attendanceChanges } from './board-attendance.js';
 import { askToDeleteSession } from './session-delete.js';
 import { createJoinPanel } from './board-join.js';
 import { createFocus } from './board-focus.js';
+import { createWalkPanel } from './board-walk.js';
+import { route, stopLabels, categoriesOf, categoryColor } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
 const token = location.hash.slice(1);
@@ -37,6 +39,7 @@ const join = createJoinPanel({
   panel: $('join-panel'), badge: $('join-badge'), badgeCode: $('join-badge-code'), badgeUrl: $('join-badge-url'),
   toggle: $('toggle-join'), shrink: $('join-shrink'), onChange: () => render(),
 });
+const walkPanel = createWalkPanel({ send });
 const focus = createFocus({
   overlay: $('focus'), heading: $('focus-title'), count: $('focus-count'), body: $('focus-body'), pageLabel: $('focus-page'),
   board: [$('world'), document.querySelector('.zoom')],
@@ -168,6 +171,7 @@ function render() {
   const hidden = textsHidden(state);
   worldView.render(state, { hidden, menu: !(hidden && projecting()) });
   renderControls(state);
+  walkPanel.update(state);
   if (changed('bin', [state.phase, state.deleted_notes, state.deleted_themes])) {
     renderBin({ summary: $('bin-summary'), list: $('bin-list'), empty: $('bin-empty'), closedHint: $('bin-closed') }, state, send);
   }
@@ -210,6 +214,7 @@ function renderControls(state) {
   if (changed('phases', state.phase)) renderPhases(state);
   if (document.activeElement !== $('budget')) $('budget').value = state.settings.vote_budget;
   renderRetention(state);
+  renderProxyCategories(state);
   const profiles = $('proxy-profile');
   if (profiles.options.length !== state.settings.profiles.length + 1) {
     profiles.replaceChildren(el('option', { value: '', textContent: t('phone.profile_none') }),
@@ -222,6 +227,19 @@ function renderControls(state) {
   if (!changed('themes', [state.phase, themes.map((th) => [th.id, th.title, th.synthesis]), state.actions])) return;
   // Not drawn while someone composes an accent there: drawn at the next render.
   if (!replaceKeepingEdits($('theme-list'), themes.map((th) => themeControls(state, th, showSynthesis)))) drawnFrom.delete('themes');
+}
+
+// On a walk, a note written for someone gets a category too (its colour
+// follows, as on the phones).
+function renderProxyCategories(state) {
+  const categories = categoriesOf(state);
+  $('proxy-category-field').hidden = categories.length === 0;
+  if (!changed('proxy-categories', categories)) return;
+  const select = $('proxy-category');
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '', textContent: t('walk.category_none') }),
+    ...categories.map((label, i) => el('option', { value: String(i), textContent: label })));
+  select.value = Number(chosen) < categories.length ? chosen : '';
 }
 
 function renderPhases(state) {
@@ -458,6 +476,7 @@ function openMenu(noteId) {
     .sort((a, b) => a.created_seq - b.created_seq)
     .map((o) => el('option', { value: o.id, textContent: o.text.slice(0, 80) })));
   $('menu-merge-go').disabled = $('menu-merge').options.length === 0;
+  renderMenuStop(state, n);
   $('note-menu').showModal();
 }
 
@@ -474,6 +493,17 @@ function renderMenuColors(current) {
     });
     return el('label', { className: 'swatch' }, input, el('span', { className: c }));
   }));
+}
+
+// On a walk: the stop the note belongs to, which the facilitator may change
+// (a note written at the wrong stop, or offline after the group moved on).
+function renderMenuStop(state, n) {
+  const stops = route(state);
+  $('menu-stop-part').hidden = stops.length === 0;
+  const labels = stopLabels(state);
+  $('menu-stop').replaceChildren(...stops.map((stop) => el('option', { value: stop.id, textContent: labels.get(stop.id) })),
+    el('option', { value: '', textContent: t('walk.no_stop') }));
+  $('menu-stop').value = n.stop ?? '';
 }
 
 function closeMenu() {
@@ -506,6 +536,12 @@ $('menu-delete').addEventListener('click', () => {
   menuNote = null;
   $('note-menu').close();
   undo.offer('note', n.id, n.text);
+});
+$('menu-stop-go').addEventListener('click', () => {
+  const n = menuNote && connection.state.notes[menuNote];
+  const stop = $('menu-stop').value || null;
+  if (n && (n.stop ?? null) !== stop) send({ kind: 'note.stop', note: n.id, stop });
+  closeMenu();
 });
 $('menu-merge-go').addEventListener('click', () => {
   const into = $('menu-merge').value;
@@ -570,6 +606,13 @@ $('proxy-form').addEventListener('submit', (e) => {
   // lands on another one.
   const op = { kind: 'note.add', text, color: 'yellow' };
   if ($('proxy-profile').value) op.profile = $('proxy-profile').value;
+  // On a walk: written at the stop the group is at, in the chosen category.
+  const { current_stop: stop } = connection.state;
+  if (stop) op.stop = stop;
+  if ($('proxy-category').value !== '' && !$('proxy-category-field').hidden) {
+    op.category = Number($('proxy-category').value);
+    op.color = categoryColor(op.category);
+  }
   send(op);
   $('proxy-text').value = '';
 });
@@ -630,6 +673,11 @@ if (!token) {
   connection.addEventListener('servererror', (e) => {
     const error = e.detail;
     $('control-error').textContent = t(`error.${error.code}`);
+    // A walk's refusals are also said in its panel, where they were made.
+    const kind = error.op?.kind ?? '';
+    if (kind.startsWith('stop.') || kind === 'note.stop' || (kind === 'settings.set' && 'categories' in error.op)) {
+      walkPanel.showError(t(`error.${error.code}`));
+    }
     // A stale seat token is retried without it (a new seat); only a refused
     // facilitator token stops the connection.
     if (error.code === 'invalid_token' && !error.op_id && connection.stopped) {

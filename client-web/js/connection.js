@@ -215,13 +215,16 @@ export class Connection extends EventTarget {
       return;
     }
     if (error.op_id) {
+      const entry = this.saved.outbox.find((e) => e.op_id === error.op_id);
       if (TRANSIENT.has(error.code)) {
         // Not applied, not lost: sent again a little later with the same id.
-        const entry = this.saved.outbox.find((e) => e.op_id === error.op_id);
         if (entry) setTimeout(() => this.transmit(entry), 1500);
         return;
       }
       this.settle(error.op_id);
+      // The refused op goes with the error, so that a page can send what it
+      // still can of it (a note whose stop was deleted meanwhile).
+      if (entry) error = { ...error, op: entry.op };
     }
     if (error.code === 'invalid_token') {
       if (this.saved.participant_token) {

@@ -11,6 +11,8 @@ import { votesHidden } from './board-state.js';
 import { COLORS, LIMITS } from './vocabulary.js';
 import { renderResults } from './results.js';
 import { VoteList, voteItems, dotsLeft } from './phone-vote.js';
+import { createWalkFields } from './phone-walk.js';
+import { stopLabels, categoryLabel } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
 const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
@@ -26,6 +28,7 @@ let visitor = false;     // came to a closed session to see its results (no form
 let lastNote = null;     // { opId, refused }: the note just added, whose fate shows next to the button
 let votes = null;        // the voting list (js/phone-vote.js), made when the vote first shows
 let shownMine = null;    // what "Mes notes" shows now, to draw it only when that changes
+const walk = createWalkFields(`${storageKey}.walk`);  // a walk's stop banner and note fields (js/phone-walk.js)
 
 
 async function fetchInfo() {
@@ -60,6 +63,7 @@ function start(hello) {
   connection = new Connection({ hello, storageKey });
   let joinRefusal = '';  // said while the hello was refused for now
   connection.addEventListener('state', (e) => {
+    if (e.detail?.event?.op?.kind === 'stop.go') walk.moved();
     if (e.detail?.welcome) {
       rememberWho();
       if (joinRefusal && $('note-error').textContent === joinRefusal) $('note-error').textContent = '';
@@ -72,6 +76,7 @@ function start(hello) {
   connection.addEventListener('servererror', (e) => {
     const error = e.detail;
     if (error.code === 'invalid_token' || error.code === 'unknown_join_code') return;
+    if (resendWithout(error)) return;
     $('note-error').textContent = t(`error.${error.code}`);
     if (!error.op_id && !connection.online) joinRefusal = $('note-error').textContent;
     // Refused, so not "sent": the error above says why.
@@ -82,6 +87,7 @@ function start(hello) {
   });
   connection.addEventListener('deleted', () => {
     $('phase-message').textContent = t('phone.deleted');
+    $('phase-message').hidden = false;
   });
   $('join').hidden = true;
   $('board').hidden = false;
@@ -131,7 +137,8 @@ function renderBanner() {
   const offline = bannerDue && connection && !connection.online;
   banner.hidden = !offline;
   if (offline) {
-    const waiting = connection.pending.length;
+    // Notes only: a dot placed offline waits too, but is not a note.
+    const waiting = pendingAdds().length;
     banner.textContent = waiting
       ? t('phone.offline_pending', { n: waiting })
       : t('phone.offline');
@@ -178,7 +185,10 @@ function render() {
   if (!state) {
     // No word from the server yet (say, reopened without network): the notes
     // waiting in this phone are still shown, so nobody thinks they are lost.
-    if (connection) renderMine(null, null, false);
+    if (connection) {
+      walk.render(null);
+      renderMine(null, null, false);
+    }
     $('mine').hidden = visitor;
     return;
   }
@@ -191,6 +201,13 @@ function render() {
   setText($('session-title'), state.settings.title);
   setText($('session-question'), state.settings.question);
   setText($('phase-message'), phaseMessage(state, viewer));
+  walk.render(state);
+  // At a stop of a walk its banner says what matters now, on a small screen
+  // where the writing field must stay in sight: the stop's question stands
+  // for the session's, and "the ideas are on the board" goes.
+  const stop = walk.currentStop;
+  $('session-question').hidden = Boolean(stop?.question);
+  $('phase-message').hidden = Boolean(stop) && state.phase === 'reveal' && !state.locked;
 
   const canWrite = state.phase !== 'closed' && !state.locked;
   $('write').hidden = !canWrite;
@@ -218,7 +235,7 @@ function pendingAdds() {
 // Kept on the phone, so that a reload without network still lists the notes
 // already sent, not "no note yet".
 function rememberMine(notes) {
-  const json = JSON.stringify(notes.map(({ id, text, color }) => ({ id, text, color })));
+  const json = JSON.stringify(notes.map(({ id, text, color, stop, category }) => ({ id, text, color, stop, category })));
   if (json === savedMine) return;
   savedMine = json;
   localStorage.setItem(mineKey, json);
@@ -234,21 +251,37 @@ function renderMine(state, me, canWrite) {
   // Drawn again only when what it shows changed: a vote tap leaves it be
   // (and a focused "Modifier" keeps the focus).
   const adds = pendingAdds();
+  // Labels from the walk as last known: also after a reload without network.
+  const known = walk.walk;
+  const labels = known ? stopLabels(known) : new Map();
+  const tagsOf = (n) => walkTags(known, labels, n);
   const shows = JSON.stringify([currentLanguage(), canWrite, editing, Boolean(state) && votesHidden(state),
-    mine.map((n) => [n.id, n.text, n.color, n.vote_total]), adds.map((e) => [e.op.text, e.op.color])]);
+    mine.map((n) => [n.id, n.text, n.color, n.vote_total, tagsOf(n)]), adds.map((e) => [e.op.text, e.op.color, tagsOf(e.op)])]);
   if (shows === shownMine) return;
   shownMine = shows;
-  const items = mine.map((n) => noteItem(n, canWrite));
+  const items = mine.map((n) => noteItem(n, canWrite, tagsOf(n)));
   for (const entry of adds) {
     items.push(el('li', { className: `note ${entry.op.color}` },
       entry.op.text,
+      tagsLine(tagsOf(entry.op)),
       el('div', { className: 'meta pending', textContent: t('phone.pending') })));
   }
   $('my-notes').replaceChildren(...items);
   $('mine-empty').hidden = items.length > 0;
 }
 
-function noteItem(n, canWrite) {
+// On a walk, a note's category and stop ("Atout · Arrêt 2 · Place du
+// marché"); nothing for a note without them, or before the walk is known.
+function walkTags(known, labels, n) {
+  if (!known) return '';
+  return [categoryLabel(known, n.category), labels.get(n.stop)].filter(Boolean).join(' · ');
+}
+
+function tagsLine(tags) {
+  return tags ? el('div', { className: 'meta walk-meta', textContent: tags }) : null;
+}
+
+function noteItem(n, canWrite, tags) {
   const li = el('li', { className: `note ${n.color}` });
   if (editing === n.id) {
     const area = el('textarea', { value: n.text, rows: 3, maxLength: connection.state.settings.note_max_length });
@@ -267,6 +300,7 @@ function noteItem(n, canWrite) {
     return li;
   }
   li.append(n.text);
+  if (tags) li.append(tagsLine(tags));
   if (n.vote_total > 0 && !votesHidden(connection.state)) li.append(el('div', { className: 'meta' }, t('phone.votes_received', { n: n.vote_total })));
   if (canWrite) {
     const edit = el('button', { type: 'button', textContent: t('phone.edit') });
@@ -278,6 +312,20 @@ function noteItem(n, canWrite) {
     li.append(el('div', { className: 'actions' }, edit, remove));
   }
   return li;
+}
+
+// A note written offline may arrive after its stop was deleted, or after its
+// category was taken off the list: the server refuses it as it is. It is sent
+// again without what is gone, so that the note itself is never lost.
+function resendWithout(error) {
+  const op = error.op;
+  const field = { unknown_stop: 'stop', unknown_category: 'category' }[error.code];
+  if (op?.kind !== 'note.add' || !field || !(field in op)) return false;
+  const { [field]: _, ...rest } = op;
+  const opId = connection.send(rest);
+  if (lastNote?.opId === error.op_id) lastNote = { opId, refused: false };
+  $('note-error').textContent = t(field === 'stop' ? 'walk.resent_without_stop' : 'walk.resent_without_category');
+  return true;
 }
 
 function renderVote(state, me) {
@@ -296,8 +344,11 @@ $('note-text').addEventListener('input', () => {
   if (lastNote && !isPending(lastNote.opId)) lastNote = null;
   render();
 });
-$('note-form').addEventListener('submit', (e) => {
+$('note-text').addEventListener('focus', () => walk.startNote());
+let adding = false;  // a note waits for its position (a few seconds at most)
+$('note-form').addEventListener('submit', async (e) => {
   e.preventDefault();
+  if (adding) return;
   const text = $('note-text').value.trim();
   if (!text) {
     $('note-error').textContent = t('phone.note_empty');
@@ -305,11 +356,22 @@ $('note-form').addEventListener('submit', (e) => {
   }
   $('note-error').textContent = '';
   const color = $('colors').querySelector('input:checked')?.value ?? 'yellow';
+  // On a walk: its stop and category as shown now, and the position if
+  // ticked (which may take a moment: the text stays until the note is in the
+  // outbox, so that nothing is lost meanwhile).
+  adding = true;
+  $('note-submit').setAttribute('aria-disabled', 'true');
+  const { fields, missedPlace } = await walk.noteFields();
+  adding = false;
+  $('note-submit').removeAttribute('aria-disabled');
   // No x and y: the phone knows nothing of the board's layout, and the server
   // then puts the note in the first free cell, never on top of another one.
-  const opId = connection.send({ kind: 'note.add', text, color });
+  const opId = connection.send({ kind: 'note.add', text, color, ...fields });
   lastNote = { opId, refused: false };
-  $('note-text').value = '';
+  walk.sent();
+  if (missedPlace) $('note-error').textContent = t('walk.sent_without_place');
+  // Only what was sent is cleared: what was typed meanwhile stays.
+  if ($('note-text').value.trim() === text) $('note-text').value = '';
   render();
   $('note-text').focus();
   // The offline banner pushes the page down: the word about the note must

@@ -5,6 +5,7 @@ import { LIMITS, PROFILES } from './vocabulary.js';
 import { rememberedSessions, rememberSession, tokenOf } from './recent.js';
 import { askToDeleteSession } from './session-delete.js';
 import { importSession } from './session-import.js';
+import { checkCategories, oneLine } from './walk.js';
 
 const joinForm = document.getElementById('join-form');
 const createForm = document.getElementById('create-form');
@@ -22,6 +23,35 @@ function renderProfiles() {
     label.append(input, ` ${t(`profile.${p}`)}`);
     return label;
   }));
+}
+
+// A walk ("Diagnostic en marchant") is a session created with categories;
+// its stops are added on the board. Its categories start from the usual
+// three, in the page's language until someone edits them.
+const kindInputs = document.querySelectorAll('input[name="kind"]');
+const categoriesField = document.getElementById('categories');
+let categoriesEdited = false;
+const isWalkChosen = () => document.querySelector('input[name="kind"]:checked')?.value === 'walk';
+
+function renderKind() {
+  document.getElementById('walk-options').hidden = !isWalkChosen();
+  if (!categoriesEdited) categoriesField.value = t('start.categories_default');
+}
+for (const input of kindInputs) {
+  input.addEventListener('change', () => {
+    // On a walk the notes are seen as they come (the board is rarely
+    // projected outdoors): no silent writing first, unless asked for.
+    document.getElementById('private-writing').checked = !isWalkChosen();
+    renderKind();
+  });
+}
+categoriesField.addEventListener('input', () => { categoriesEdited = true; });
+
+// The categories typed, one per line; { categories } or { error }.
+function chosenCategories() {
+  const labels = categoriesField.value.split('\n').map(oneLine).filter(Boolean);
+  const checked = checkCategories(labels);
+  return checked.error ? { error: t(checked.error, checked.detail) } : { categories: checked.labels };
 }
 
 function renderRecent() {
@@ -88,6 +118,12 @@ createForm.addEventListener('submit', async (e) => {
     return;
   }
   const profiles = [...document.querySelectorAll('#profiles input:checked')].map((i) => i.value);
+  const walk = isWalkChosen() ? chosenCategories() : null;
+  if (walk?.error) {
+    error.textContent = walk.error;
+    categoriesField.focus();
+    return;
+  }
   const body = {
     title,
     question: document.getElementById('question').value.trim(),
@@ -96,6 +132,7 @@ createForm.addEventListener('submit', async (e) => {
     hidden_votes: document.getElementById('hidden-votes').checked,
     private_writing: document.getElementById('private-writing').checked,
     profiles: profiles.length ? profiles : PROFILES,
+    ...(walk?.categories.length ? { categories: walk.categories } : {}),
   };
   const response = await fetch('/api/sessions', {
     method: 'POST',
@@ -137,7 +174,9 @@ document.getElementById('question').maxLength = LIMITS.question_chars;
 await loadLanguage();
 renderProfiles();
 renderRecent();
+renderKind();
 setupLanguageSwitch(document.getElementById('lang-switch'), () => {
   renderProfiles();
   renderRecent();
+  renderKind();
 });
