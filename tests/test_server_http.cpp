@@ -379,14 +379,15 @@ TEST_CASE("only the web client's published files are served, not its tests or np
     }
 }
 
-TEST_CASE("only the phone's page may use the camera and the position, for Ruche's own origin") {
+TEST_CASE("only the phone's page may use the camera, and it and the board the position, for Ruche's own origin") {
     running_server srv;
     const auto policy = [&](const char* target) {
         return std::string(send_with(srv.port(), http::verb::get, target, host("127.0.0.1"))["Permissions-Policy"]);
     };
     CHECK(policy("/j/ABCDEFGHJ") == "camera=(self), microphone=(), geolocation=(self)");
     CHECK(policy("/phone.html") == "camera=(self), microphone=(), geolocation=(self)");
-    for (const auto* target : {"/", "/tableau", "/rejouer", "/js/phone.js", "/api/join/ABCDEFGHJ"}) {
+    CHECK(policy("/tableau") == "camera=(), microphone=(), geolocation=(self)");
+    for (const auto* target : {"/", "/rejouer", "/js/phone.js", "/api/join/ABCDEFGHJ"}) {
         INFO(target);
         CHECK(policy(target) == "camera=(), microphone=(), geolocation=()");
     }

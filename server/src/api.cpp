@@ -217,7 +217,7 @@ http_response static_file(app& a, const http_request& request) {
     }
     auto res = make_response(request, http::status::ok, mime_type(path->string()), content.str());
     res.set(http::field::cache_control, cache_control_for(path->string()));
-    if (path->filename() == "phone.html") allow_camera_and_location(res.base());
+    allow_what_the_page_needs(res.base(), path->filename().string());
     if (request.method() == http::verb::head) {
         res.body().clear();
         res.content_length(content.str().size());

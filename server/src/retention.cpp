@@ -15,6 +15,7 @@ namespace net = boost::asio;
 retention_sweeper::retention_sweeper(app& a) : app_(a), timer_(a.ioc) {}
 
 void retention_sweeper::run() {
+    // A sweep reads the op log: on the blocking pool, then the next one.
     net::post(app_.blocking, [self = shared_from_this()] {
         self->sweep();
         self->schedule();
@@ -24,11 +25,7 @@ void retention_sweeper::run() {
 void retention_sweeper::schedule() {
     timer_.expires_after(app_.cfg.retention_sweep_every);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-        if (ec) return;  // stopped
-        net::post(self->app_.blocking, [self] {
-            self->sweep();
-            self->schedule();
-        });
+        if (!ec) self->run();  // otherwise stopped
     });
 }
 

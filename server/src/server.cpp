@@ -113,11 +113,24 @@ bool server::reload_tls() {
     return true;
 }
 
+namespace {
+
+// Calls `each` at every signal `signals` catches, until they are cancelled.
+template <typename F>
+void on_every(net::signal_set& signals, F each) {
+    signals.async_wait([&signals, each](boost::system::error_code ec, int) {
+        if (ec) return;
+        each();
+        on_every(signals, each);
+    });
+}
+
+}  // namespace
+
 void server::run(unsigned threads, bool stop_on_signals) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     std::optional<net::signal_set> signals;
     std::optional<net::signal_set> hangups;
-    std::function<void()> await_hangup;
     if (stop_on_signals) {
         signals.emplace(impl_->ioc, SIGINT, SIGTERM);
         signals->async_wait([this](boost::system::error_code ec, int signal) {
@@ -127,15 +140,8 @@ void server::run(unsigned threads, bool stop_on_signals) {
         });
         // SIGHUP: read the certificate again (a renewal), as nginx does.
         hangups.emplace(impl_->ioc, SIGHUP);
-        await_hangup = [&] {
-            hangups->async_wait([&](boost::system::error_code ec, int) {
-                if (ec) return;
-                // Reading PEM files is quick, but not a network thread's job.
-                net::post(impl_->a.blocking, [this] { reload_tls(); });
-                await_hangup();
-            });
-        };
-        await_hangup();
+        // Reading PEM files is quick, but not a network thread's job.
+        on_every(*hangups, [this] { net::post(impl_->a.blocking, [this] { reload_tls(); }); });
     }
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });

@@ -154,10 +154,15 @@ void set_security_headers(boost::beast::http::fields& h) {
     h.set("Cross-Origin-Opener-Policy", "same-origin");
 }
 
-void allow_camera_and_location(boost::beast::http::fields& h) {
-    // The phone's page only: on a walk, people attach a photo and where
-    // they stand. Ruche's own origin, never a frame of another site.
-    h.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
+void allow_what_the_page_needs(boost::beast::http::fields& h, std::string_view file_name) {
+    // On a walk, phones attach a photo and where they stand, and the
+    // facilitator's board places a stop where they stand. Ruche's own
+    // origin only, never a frame of another site.
+    if (file_name == "phone.html") {
+        h.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(self)");
+    } else if (file_name == "board.html") {
+        h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+    }
 }
 
 std::string_view cache_control_for(std::string_view /*path*/) {

@@ -37,9 +37,9 @@ bool is_published(std::string_view target);
 // Content-Security-Policy and companions for every response: only same-origin
 // scripts, styles and connections, no framing, no camera or microphone.
 void set_security_headers(boost::beast::http::fields& h);
-// What the phone's page may use besides: the camera and the position, for
-// Ruche's own origin.
-void allow_camera_and_location(boost::beast::http::fields& h);
+// What a page may use besides, for Ruche's own origin: the phone's page the
+// camera and the position, the board the position.
+void allow_what_the_page_needs(boost::beast::http::fields& h, std::string_view file_name);
 
 // Cache-Control for a static file.
 std::string_view cache_control_for(std::string_view path);
