@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config clang
   libboost1.81-dev nlohmann-json3-dev librocksdb-dev catch2 libcli11-dev
   libspdlog-dev libqrencode-dev libzip-dev libbenchmark-dev
-  libhowardhinnant-date-dev tzdata libssl-dev
+  libhowardhinnant-date-dev tzdata libssl-dev libvips-dev
 )
 with_tests=false
 if [[ "${1:-}" == "--tests" ]]; then

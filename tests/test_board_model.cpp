@@ -627,6 +627,7 @@ session full_board() {
     seen.stop = "s1";
     seen.category = 1;
     seen.location = geo_point{4885702, 235301, 8};
+    seen.photo = "k3v9q2m8x1c7b4n6";
     s.ok("p1", seen);
     return s;
 }
@@ -650,9 +651,9 @@ TEST_CASE("visibility is an allow-list: a field it does not list reaches no view
     // The board as it would serialise with a new note field and a new
     // setting that visibility has not been told about.
     json canonical = to_json(s.b);
-    canonical["notes"]["n1"]["photo"] = "secret.jpg";
+    canonical["notes"]["n1"]["original_image"] = "secret.jpg";
     canonical["notes"]["n3"]["exif"] = 45.76;
-    canonical["deleted_notes"]["n4"]["photo"] = "secret.jpg";
+    canonical["deleted_notes"]["n4"]["original_image"] = "secret.jpg";
     canonical["themes"]["t1"]["owner_email"] = "x@example.org";
     canonical["settings"]["facilitator_phone"] = "0600000000";
     canonical["participants"]["p1"]["address"] = "12 rue des Lilas";
@@ -660,7 +661,7 @@ TEST_CASE("visibility is an allow-list: a field it does not list reaches no view
     for (const std::string viewer : {"f1", "p1", "p2", ""}) {
         INFO("viewer " << viewer);
         const std::string seen = project(s.b, canonical, viewer).dump();
-        for (const char* leak : {"photo", "secret", "exif", "owner_email", "facilitator_phone",
+        for (const char* leak : {"original_image", "secret", "exif", "owner_email", "facilitator_phone",
                                  "0600000000", "address", "Lilas"}) {
             CHECK(seen.find(leak) == std::string::npos);
         }
@@ -695,14 +696,14 @@ TEST_CASE("events are built from an allow-list too: an op field it does not list
         // The event as it would serialise with a new op field and a new
         // event field that visibility has not been told about.
         json event = board_event(s.b, e);
-        event["op"]["photo"] = "secret.jpg";
+        event["op"]["original_image"] = "secret.jpg";
         event["op"]["exif"] = 45.76321;
         event["secret"] = true;
         for (const std::string viewer : {"f1", "p1", "p2"}) {
             INFO("viewer " << viewer);
             const auto seen = project_event(s.b, e, audience{}, viewer, event);
             REQUIRE(seen.has_value());
-            for (const char* leak : {"photo", "secret", "exif", "45.76321"}) {
+            for (const char* leak : {"original_image", "secret", "exif", "45.76321"}) {
                 CHECK(seen->dump().find(leak) == std::string::npos);
             }
         }
@@ -913,4 +914,43 @@ TEST_CASE("where a note was written is its author's and the facilitators' to see
     s.ok("f1", anonymous);
     CHECK(project(s.b, "p1")["notes"]["n1"].contains("location"));
     CHECK_FALSE(project(s.b, "p2")["notes"]["n1"].contains("location"));
+}
+
+TEST_CASE("a note's photo: set by note.add, detached by its author or a facilitator, seen with the note") {
+    session s = walk();
+    s.to_phase(phase::writing);
+    auto with_photo = walk_note("n1", std::string("s1"), std::nullopt);
+    with_photo.photo = "k3v9q2m8x1c7b4n6";
+    const stamped_op e{s.b.seq + 1, 1'765'000'000'000, "p1", with_photo};
+    const auto who = apply(s.b, e);
+    REQUIRE(who.ok());
+    CHECK(s.b.notes.at("n1").photo == "k3v9q2m8x1c7b4n6");
+    // During private writing: the author and the facilitators see it, with its photo; others not at all.
+    CHECK(project(s.b, "p1")["notes"]["n1"]["photo"] == "k3v9q2m8x1c7b4n6");
+    CHECK(facilitator_view(s.b)["notes"]["n1"]["photo"] == "k3v9q2m8x1c7b4n6");
+    CHECK_FALSE(project(s.b, "p2")["notes"].contains("n1"));
+    CHECK_FALSE(project_event(s.b, e, *who, "p2"));
+    CHECK((*project_event(s.b, e, *who, "p1"))["op"]["photo"] == "k3v9q2m8x1c7b4n6");
+    // Revealed: the photo follows the note, to everyone.
+    s.to_phase(phase::reveal);
+    CHECK(project(s.b, "p2")["notes"]["n1"]["photo"] == "k3v9q2m8x1c7b4n6");
+    // A note without a photo has no such key.
+    s.ok("p2", walk_note("n2", std::nullopt, std::nullopt));
+    CHECK_FALSE(project(s.b, "p2")["notes"]["n2"].contains("photo"));
+
+    // Someone else may not touch it; its author and the facilitators may.
+    s.refused("p2", ops::note_photo{"n1", std::nullopt}, errc::not_author);
+    s.refused("f1", ops::note_photo{"n9", std::nullopt}, errc::unknown_note);
+    s.ok("f1", ops::note_photo{"n1", std::nullopt});
+    CHECK_FALSE(s.b.notes.at("n1").photo);
+    CHECK_FALSE(project(s.b, "p1")["notes"]["n1"].contains("photo"));
+    s.ok("p1", ops::note_photo{"n1", std::string("a1b2c3d4e5f6g7h8")});
+    CHECK(s.b.notes.at("n1").photo == "a1b2c3d4e5f6g7h8");
+    // Through the bin and back, with its photo; and the state reads back the same.
+    s.ok("f1", ops::note_delete{"n1"});
+    s.ok("f1", ops::note_restore{"n1"});
+    CHECK(s.b.notes.at("n1").photo == "a1b2c3d4e5f6g7h8");
+    const auto again = board_from_json(to_json(s.b));
+    REQUIRE(again.ok());
+    CHECK(*again == s.b);
 }

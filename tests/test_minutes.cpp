@@ -1235,6 +1235,18 @@ TEST_CASE("a walk as GeoJSON: its stops with a place, then its notes where their
     CHECK(n2["geometry"]["coordinates"] == json({2.35222, 48.85661}));
     CHECK(n2["properties"]["position"] == "stop");
     CHECK(n2["properties"]["theme"].is_null());
+    CHECK_FALSE(n2["properties"].contains("photo"));
+    // A note's photo: its path, given the session's.
+    s.state.notes.begin()->second.photo = "k3v9q2m8x1c7b4n6";
+    const json with_photo = walk_geojson(s.state, "/api/sessions/abc/photos/");
+    int photos = 0;
+    for (const auto& f : with_photo["features"]) {
+        if (f["properties"].contains("photo")) {
+            CHECK(f["properties"]["photo"] == "/api/sessions/abc/photos/k3v9q2m8x1c7b4n6");
+            ++photos;
+        }
+    }
+    CHECK(photos == 1);
     // A brainstorm has nothing to map.
     CHECK(walk_geojson(fixture().state)["features"].empty());
 }

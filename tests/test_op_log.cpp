@@ -479,12 +479,25 @@ TEST_CASE("delete_session leaves no byte of the session in the database files", 
     auto log = open_log(dir);
     REQUIRE(log->put_metadata(doomed_id, "metadata " + std::string(secret)) == success);
     REQUIRE(log->put_metadata(keeper, "metadata " + std::string(kept)) == success);
+    // Photos of both sessions, in the same blob files.
+    auto image = [](std::string_view marker, int i) {
+        return std::string(marker) + " image " + std::to_string(i) + std::string(200'000, 'p');
+    };
+    auto put_photos = [&](int first) {
+        for (int i = first; i < first + 2; ++i) {
+            const auto id = "p" + std::to_string(i);
+            REQUIRE(log->put_photo(doomed_id, id, {"by p1", image(secret, i), image(secret, -i)}) == success);
+            REQUIRE(log->put_photo(keeper, id, {"by p2", image(kept, i), image(kept, -i)}) == success);
+        }
+    };
+    put_photos(1);
     // Several flushed rounds give several SST files, the last round stays in
     // the memtable and the WAL only.
     write_round(*log, 1, 1000);
     REQUIRE(log->flush() == success);
     write_round(*log, 1001, 1000);
     REQUIRE(log->flush() == success);
+    put_photos(3);  // these stay in the memtable and the WAL
     write_round(*log, 2001, 500);
 
     // The scan works: before deletion, the marker is in SST files and in the WAL.
@@ -494,6 +507,8 @@ TEST_CASE("delete_session leaves no byte of the session in the database files", 
                       [](const std::string& f) { return f.ends_with(".sst"); }));
     CHECK(std::any_of(files_with_secret.begin(), files_with_secret.end(),
                       [](const std::string& f) { return f.ends_with(".log"); }));
+    CHECK(std::any_of(files_with_secret.begin(), files_with_secret.end(),
+                      [](const std::string& f) { return f.ends_with(".blob"); }));
     REQUIRE(found_in_files(db_dir, kept));
 
     REQUIRE(log->delete_session(doomed_id) == success);
@@ -509,6 +524,13 @@ TEST_CASE("delete_session leaves no byte of the session in the database files", 
     CHECK(records.front().payload == note(kept, 1));
     CHECK(records.back().payload == note(kept, 2500));
     CHECK(head_of(*log, keeper) == 2500);
+    for (int i = 1; i <= 4; ++i) {
+        std::optional<std::string> bytes;
+        REQUIRE(log->get_photo(keeper, "p" + std::to_string(i), st::photo_part::full, bytes) == success);
+        CHECK(bytes == image(kept, i));
+        REQUIRE(log->get_photo(doomed_id, "p" + std::to_string(i), st::photo_part::thumb, bytes) == success);
+        CHECK_FALSE(bytes);
+    }
 
     // The deleted session is gone through the API too, and can start afresh.
     CHECK(head_of(*log, doomed_id) == 0);
@@ -535,6 +557,54 @@ TEST_CASE("delete_session leaves no byte of the session in the database files", 
 
     REQUIRE(log->append(doomed_id, {rec(1, "op-1", "a new life")}) == success);
     CHECK(read_all(*log, doomed_id)[0].payload == "a new life");
+}
+
+TEST_CASE("photos: put whole, read part by part, delete whole, survive a reopen", "[op_log]") {
+    temp_dir dir;
+    auto log = open_log(dir);
+    const st::photo photo{"by p1", std::string(300'000, 'f'), std::string(20'000, 't')};
+    REQUIRE(log->put_photo(session_a, "abc123", photo) == success);
+    REQUIRE(log->put_photo(session_b, "abc", {"other", "F", "T"}) == success);
+    std::optional<std::string> out;
+    REQUIRE(log->get_photo(session_a, "abc123", st::photo_part::meta, out) == success);
+    CHECK(out == photo.meta);
+    REQUIRE(log->get_photo(session_a, "abc123", st::photo_part::full, out) == success);
+    CHECK(out == photo.full);
+    REQUIRE(log->get_photo(session_a, "abc123", st::photo_part::thumb, out) == success);
+    CHECK(out == photo.thumb);
+    // Ids that start alike are different photos; other sessions see nothing.
+    REQUIRE(log->get_photo(session_a, "abc", st::photo_part::full, out) == success);
+    CHECK_FALSE(out);
+    REQUIRE(log->get_photo(session_0, "abc123", st::photo_part::full, out) == success);
+    CHECK_FALSE(out);
+    // Photos make no session of their own.
+    std::vector<std::string> sessions;
+    REQUIRE(log->list_sessions(sessions) == success);
+    CHECK(sessions.empty());
+
+    CHECK(log->put_photo(session_a, "", photo) == code(errc::invalid_photo_id));
+    CHECK(log->put_photo(session_a, "ABC", photo) == code(errc::invalid_photo_id));
+    CHECK(log->put_photo(session_a, "a/b", photo) == code(errc::invalid_photo_id));
+    CHECK(log->put_photo(session_a, std::string(33, 'a'), photo) == code(errc::invalid_photo_id));
+    CHECK(log->get_photo("short", "abc", st::photo_part::full, out) == code(errc::invalid_session_id));
+
+    std::vector<std::pair<std::string, std::string>> listed;
+    REQUIRE(log->put_photo(session_a, "abc", {"second", "F2", "T2"}) == success);
+    REQUIRE(log->list_photos(session_a, listed) == success);
+    CHECK(listed == std::vector<std::pair<std::string, std::string>>{{"abc", "second"}, {"abc123", "by p1"}});
+    REQUIRE(log->delete_photo(session_a, "abc") == success);
+
+    log.reset();
+    log = open_log(dir);
+    REQUIRE(log->get_photo(session_a, "abc123", st::photo_part::full, out) == success);
+    CHECK(out == photo.full);
+    REQUIRE(log->delete_photo(session_a, "abc123") == success);
+    for (const auto part : {st::photo_part::meta, st::photo_part::full, st::photo_part::thumb}) {
+        REQUIRE(log->get_photo(session_a, "abc123", part, out) == success);
+        CHECK_FALSE(out);
+    }
+    REQUIRE(log->get_photo(session_b, "abc", st::photo_part::full, out) == success);
+    CHECK(out == "F");
 }
 
 TEST_CASE("deleting an unknown session succeeds and changes nothing", "[op_log]") {
@@ -627,13 +697,14 @@ TEST_CASE("the error category names every code", "[op_log]") {
     CHECK(std::string_view(st::storage_category().name()) == "ruche.storage");
     std::set<std::string> messages;
     for (const auto e : {errc::invalid_session_id, errc::sequence_gap, errc::duplicate_client_op_id,
-                         errc::not_found, errc::io_error, errc::corruption, errc::busy}) {
+                         errc::not_found, errc::io_error, errc::corruption, errc::busy,
+                         errc::no_space, errc::not_empty, errc::invalid_photo_id}) {
         const std::error_code ec = e;
         CHECK(&ec.category() == &st::storage_category());
         CHECK(ec.message() != "unknown storage error");
         messages.insert(ec.message());
     }
-    CHECK(messages.size() == 7);
+    CHECK(messages.size() == 10);
 }
 
 namespace {

@@ -82,6 +82,11 @@ TEST_CASE("a failing disk refuses writes and changes nothing; writing resumes by
     // Still refused, and nothing of it is there; reads are served.
     CHECK(f.log->append(session, {rec(2)}));
     CHECK(f.log->put_metadata(session, "meta"));
+    const auto photo_refused = f.log->put_photo(session, "photo1", {"m", "full", "thumb"});
+    CHECK(photo_refused);
+    std::optional<std::string> photo;
+    REQUIRE_FALSE(f.log->get_photo(session, "photo1", st::photo_part::full, photo));
+    CHECK_FALSE(photo);
     std::uint64_t head = 0;
     REQUIRE_FALSE(f.log->head(session, head));
     CHECK(head == 1);

@@ -233,6 +233,33 @@ TEST_CASE("error details quote client input briefly and as valid UTF-8") {
     CHECK_NOTHROW(json(decoded.error().message()).dump());
 }
 
+TEST_CASE("a note's photo is an id, given with note.add or by note.photo, detached with null") {
+    auto add = decode_op(*parse_json(R"({"kind":"note.add","text":"Banc cassé","color":"yellow",
+        "photo":"k3v9q2m8x1c7b4n6"})"),
+                         origin::client);
+    REQUIRE(add.ok());
+    CHECK(std::get<ops::note_add>(*add).photo == "k3v9q2m8x1c7b4n6");
+    CHECK(encode_op(*add)["photo"] == "k3v9q2m8x1c7b4n6");
+    // Without one, the key is not written at all.
+    auto plain = decode_op(*parse_json(R"({"kind":"note.add","text":"Banc","color":"yellow"})"), origin::client);
+    REQUIRE(plain.ok());
+    CHECK_FALSE(encode_op(*plain).contains("photo"));
+    auto detach = decode_op(*parse_json(R"({"kind":"note.photo","note":"n1","photo":null})"), origin::client);
+    REQUIRE(detach.ok());
+    CHECK(std::get<ops::note_photo>(*detach) == ops::note_photo{"n1", std::nullopt});
+    CHECK(encode_op(*detach).dump() == R"({"kind":"note.photo","note":"n1","photo":null})");
+    // As for note.stop, an absent `photo` is null.
+    auto absent = decode_op(*parse_json(R"({"kind":"note.photo","note":"n1"})"), origin::client);
+    REQUIRE(absent.ok());
+    CHECK(*absent == *detach);
+
+    const auto code = [](const std::string& text) { return std::string(code_name(reject_client(text).code)); };
+    CHECK(code(R"({"kind":"note.add","text":"x","color":"pink","photo":12})") == "wrong_type");
+    CHECK(code(R"({"kind":"note.add","text":"x","color":"pink","photo":null})") == "wrong_type");
+    CHECK(code(R"({"kind":"note.photo","photo":null})") == "missing_field");
+    CHECK(code(R"({"kind":"note.photo","note":"n1","photo":"a","extra":1})") == "unknown_field");
+}
+
 TEST_CASE("binary records round-trip every op and read the JSON records of earlier versions") {
     std::uint64_t seq = 1;
     for (const auto& o : every_op()) {

@@ -77,6 +77,13 @@ const handlers = {
     if (op.stop) n.stop = op.stop;
     if (op.category !== undefined) n.category = op.category;
     if (op.location) n.location = op.location;
+    if (op.photo) n.photo = op.photo;
+  },
+  'note.photo'(state, op) {
+    const n = state.notes[op.note];
+    if (!n) return;
+    if (op.photo) n.photo = op.photo;
+    else delete n.photo;
   },
   'note.stop'(state, op) {
     const n = state.notes[op.note];

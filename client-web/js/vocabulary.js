@@ -3,7 +3,7 @@
 // Do not edit: the suite checks that this file is what the server knows.
 
 // Op kinds, in the order of the protocol's `op` variant.
-export const KINDS = Object.freeze(["note.add","note.edit","note.move","note.color","note.delete","note.merge","note.group","theme.create","theme.rename","theme.move","theme.delete","theme.synthesis","vote.add","vote.remove","phase.set","board.lock","timer.start","timer.stop","settings.set","participant.join","participant.rename","participant.leave","note.restore","theme.restore","action.add","action.edit","action.delete","attendance.set","board.arrange","note.stop","stop.add","stop.edit","stop.delete","stop.go"]);
+export const KINDS = Object.freeze(["note.add","note.edit","note.move","note.color","note.delete","note.merge","note.group","theme.create","theme.rename","theme.move","theme.delete","theme.synthesis","vote.add","vote.remove","phase.set","board.lock","timer.start","timer.stop","settings.set","participant.join","participant.rename","participant.leave","note.restore","theme.restore","action.add","action.edit","action.delete","attendance.set","board.arrange","note.stop","stop.add","stop.edit","stop.delete","stop.go","note.photo"]);
 
 // Note colours, as the wire names them.
 export const COLORS = Object.freeze(["yellow","pink","blue","green","orange","purple"]);

@@ -10,6 +10,7 @@
 #include "app.hpp"
 #include "http_util.hpp"
 #include "metrics.hpp"
+#include "photo_api.hpp"
 #include "qr_svg.hpp"
 #include "replay_api.hpp"
 #include "room.hpp"
@@ -351,6 +352,18 @@ http_response handle_request(app& a, const http_request& request, const std::str
             if (parts.size() == 4 && parts[3] == "qr.svg") {
                 return method == http::verb::get ? qr_code(a, request, session_id)
                                                  : only(http::verb::get);
+            }
+            // Photos: a participant's or the facilitator's, each checked there.
+            if (parts.size() >= 4 && parts[3] == "photos") {
+                if (parts.size() == 4) {
+                    return method == http::verb::post ? upload_photo(a, request, remote, session_id)
+                                                      : only(http::verb::post);
+                }
+                const bool thumb = parts.size() == 6 && parts[5] == "thumb";
+                if (parts.size() == 5 || thumb) {
+                    if (method != http::verb::get && method != http::verb::head) return only(http::verb::get);
+                    return serve_photo(a, request, remote, session_id, std::string(parts[4]), thumb);
+                }
             }
             if (parts.size() > 4)
                 return json_error(request, http::status::not_found, "not_found",

@@ -49,6 +49,9 @@ struct app {
     attempt_limiter creations;  // sessions created (or imported) per client address
     connection_gate gate;  // TCP connections held, HTTP or WebSocket, per address
     import_gate imports{2};  // imports being received or waiting for the importer
+    // Photo uploads being received or re-encoded: one per address, four in
+    // all (each holds up to 3 MB, and libvips's memory while it decodes).
+    import_gate photo_uploads{4};
     tls_identity tls;  // the certificate HTTPS connections shake hands with, if any
     access_log access;  // written only with cfg.access_log
 

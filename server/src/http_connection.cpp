@@ -9,6 +9,7 @@
 #include "api.hpp"
 #include "client_address.hpp"
 #include "app.hpp"
+#include "photo_api.hpp"
 #include "replay_api.hpp"
 #include "ws_connection.hpp"
 
@@ -87,6 +88,16 @@ void http_connection::do_read() {
                 const auto verdict = self->app_.imports.enter(self->client_);
                 if (verdict != import_gate::verdict::admitted) return self->refuse_import(verdict);
                 self->import_ = import_ticket(self->app_.imports, self->client_);
+            } else if (is_photo_upload(req.method(), req.target()) &&
+                       self->slot_.place() != connection_gate::place::overflow) {
+                // A photo: up to 3 MB, one upload at a time per address,
+                // decided before a byte of the body is read.
+                const auto length = self->parser_->content_length();
+                if (length && *length > photo_upload_max) return self->on_read(http::error::body_limit, n);
+                const auto verdict = self->app_.photo_uploads.enter(self->client_);
+                if (verdict != import_gate::verdict::admitted) return self->refuse_upload(verdict);
+                self->upload_ = import_ticket(self->app_.photo_uploads, self->client_);
+                self->parser_->body_limit(photo_upload_max);
             } else {
                 const auto limit = self->app_.cfg.limits.http_body_max;
                 const auto length = self->parser_->content_length();
@@ -195,6 +206,16 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
         });
         return;
     }
+    if (upload_) {
+        net::post(app_.blocking, [self = shared_from_this(), ticket = std::move(upload_)]() mutable {
+            auto response = handle_request(self->app_, self->parser_->get(), self->client_);
+            ticket = import_ticket();  // the next photo may come as soon as this one is answered
+            net::post(self->tcp().get_executor(), [self, response = std::move(response)]() mutable {
+                self->send(std::move(response));
+            });
+        });
+        return;
+    }
     net::post(app_.blocking, [self = shared_from_this()] {
         auto response = handle_request(self->app_, self->parser_->get(), self->client_);
         net::post(self->tcp().get_executor(),
@@ -210,6 +231,18 @@ void http_connection::refuse_import(import_gate::verdict why) {
                        : json_error(parser_->get(), http::status::service_unavailable, "busy",
                                     "the server is importing other sessions, try again in a few seconds");
     res.set(http::field::retry_after, "5");
+    res.keep_alive(false);  // the body is left unread
+    send(std::move(res));
+}
+
+void http_connection::refuse_upload(import_gate::verdict why) {
+    const bool address = why == import_gate::verdict::address_busy;
+    auto res = address ? json_error(parser_->get(), http::status::too_many_requests,
+                                    "upload_in_progress",
+                                    "a photo from this address is being sent: wait for its answer")
+                       : json_error(parser_->get(), http::status::service_unavailable, "busy",
+                                    "the server is receiving other photos, try again in a few seconds");
+    res.set(http::field::retry_after, "2");
     res.keep_alive(false);  // the body is left unread
     send(std::move(res));
 }

@@ -33,6 +33,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
     void refuse_import(import_gate::verdict why);
+    void refuse_upload(import_gate::verdict why);
     void send(boost::beast::http::response<boost::beast::http::string_body> response);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
 
@@ -51,6 +52,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     std::string remote_;  // the peer's address
     std::string client_;  // whom limits count this request against (client_address.hpp)
     import_ticket import_;  // held by an import from its header to its answer
+    import_ticket upload_;  // held by a photo upload from its header to its answer
     std::chrono::steady_clock::time_point started_;  // of the request being answered, for the access log
     void log_access(unsigned status);
 };

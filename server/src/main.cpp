@@ -10,6 +10,7 @@
 
 #include "backup_command.hpp"
 #include "check_config.hpp"
+#include "photo_codec.hpp"
 #include "control.hpp"
 #include "ruche/board/ops.hpp"
 #include "ruche/server/config.hpp"
@@ -156,6 +157,11 @@ int main(int argc, char** argv) {
     if (*check) return server::check_config_command(cfg);
     cfg.control_socket = server::control_socket_path(cfg.data_dir);
 
+    // libvips (photos) starts once, before any thread of the server.
+    if (!server::photo_codec_init()) {
+        spdlog::critical("cannot start libvips: photos could not be re-encoded");
+        return 1;
+    }
     try {
         std::filesystem::create_directories(cfg.data_dir);
         std::unique_ptr<storage::op_log> log;

@@ -1,10 +1,13 @@
 #include "registry.hpp"
 
+#include <unordered_map>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "app.hpp"
+#include "photo_api.hpp"
 #include "room.hpp"
 #include "ruche/board/fold.hpp"
 #include "secrets.hpp"
@@ -185,7 +188,13 @@ std::shared_ptr<room> registry::load_room(const std::string& session_id, std::er
     // Retries are recognised in memory, without a read per op.
     std::vector<std::pair<std::string, std::uint64_t>> client_ops;
     if ((ec = app_.logs.log().client_ops(session_id, client_ops))) return nullptr;
-    return std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops));
+    // Which photos its notes may hold, and whose they are.
+    std::vector<std::pair<std::string, std::string>> stored;
+    if ((ec = app_.logs.log().list_photos(session_id, stored))) return nullptr;
+    std::unordered_map<std::string, std::string> photos;
+    for (const auto& [id, description] : stored) photos.emplace(id, photo_uploader(description));
+    return std::make_shared<room>(app_, session_id, std::move(board), *meta, std::move(client_ops),
+                                  std::move(photos));
 }
 
 std::error_code registry::reconcile_presence(const std::string& session_id,

@@ -297,7 +297,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     if (format == "geojson") {
         // The walk's stops and notes on a map, for the city's GIS team.
         auto res = make_response(request, http::status::ok, "application/geo+json",
-                                 protocol::walk_geojson(board).dump());
+                                 protocol::walk_geojson(board, "/api/sessions/" + session_id + "/photos/").dump());
         res.set(http::field::cache_control, "no-store");
         res.set(http::field::content_disposition, attachment("geojson"));
         return res;

@@ -1,4 +1,6 @@
 #include "room.hpp"
+
+#include <future>
 #include "ruche/wire/wire_errc.hpp"
 
 #include <spdlog/spdlog.h>
@@ -32,7 +34,8 @@ bool offered(const protocol::board& b, protocol::profile p) {
 }  // namespace
 
 room::room(app& a, std::string session_id, protocol::board board, session_meta meta,
-           std::vector<std::pair<std::string, std::uint64_t>> client_ops)
+           std::vector<std::pair<std::string, std::uint64_t>> client_ops,
+           std::unordered_map<std::string, std::string> photos)
     : app_(a),
       strand_(net::make_strand(a.ioc)),
       id_(std::move(session_id)),
@@ -41,6 +44,7 @@ room::room(app& a, std::string session_id, protocol::board board, session_meta m
       last_checkpoint_(board_.seq),
       meta_(meta),
       durable_meta_(std::move(meta)),
+      photos_(std::move(photos)),
       join_rate_(a.cfg.limits.joins_per_minute / 60.0, a.cfg.limits.joins_per_minute) {
     client_ops_.reserve(client_ops.size());
     for (auto& [id, seq] : client_ops) client_ops_.emplace(std::move(id), seq);
@@ -100,6 +104,60 @@ void room::retire(std::uint16_t code, std::string reason) {
     net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
         self->on_close_all(code, reason, false);
     });
+}
+
+namespace {
+
+// Runs `body` on `strand` and waits (at most a second) for its result.
+template <class Strand, class Body>
+auto on_strand_and_wait(Strand& strand, Body body) -> std::optional<decltype(body())> {
+    using result = decltype(body());
+    auto promise = std::make_shared<std::promise<result>>();
+    auto future = promise->get_future();
+    net::post(strand, [promise, body = std::move(body)]() mutable { promise->set_value(body()); });
+    if (future.wait_for(std::chrono::seconds(1)) != std::future_status::ready) return std::nullopt;
+    return future.get();
+}
+
+}  // namespace
+
+std::optional<std::string> room::participant_by_token(std::string_view token) {
+    auto digest = token_digest(token);
+    auto found = on_strand_and_wait(strand_, [self = shared_from_this(), digest = std::move(digest)] {
+        const auto& seats = self->durable_meta_.participant_tokens;
+        const auto it = seats.find(digest);
+        return it == seats.end() ? std::string() : it->second;
+    });
+    if (!found || found->empty()) return std::nullopt;
+    return found;
+}
+
+void room::photo_added(std::string photo, std::string uploader) {
+    net::post(strand_, [self = shared_from_this(), photo = std::move(photo), uploader = std::move(uploader)]() mutable {
+        self->photos_.insert_or_assign(std::move(photo), std::move(uploader));
+    });
+}
+
+bool room::may_see_photo(const std::string& viewer, bool facilitator, const std::string& photo,
+                         const std::string& uploader) {
+    // Facilitators see every photo; a participant the photos they sent, and
+    // those of the notes they see (as the board's visibility says).
+    if (facilitator) return true;
+    if (!uploader.empty() && viewer == uploader) return true;
+    const auto seen = on_strand_and_wait(strand_, [self = shared_from_this(), viewer, photo] {
+        for (const auto& [id, n] : self->board_.notes) {
+            if (n.photo != photo) continue;
+            const auto view = protocol::project(self->board_, viewer);
+            const auto notes = view.find("notes");
+            if (notes == view.end()) return false;
+            for (const auto& [seen_id, seen_note] : notes->items()) {
+                if (seen_note.value("photo", std::string()) == photo) return true;
+            }
+            return false;
+        }
+        return false;
+    });
+    return seen.value_or(false);
 }
 
 bool room::connected(const std::string& participant) const {

@@ -18,6 +18,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -49,7 +51,8 @@ class room : public std::enable_shared_from_this<room> {
 
     // `client_ops`: every client op id in the session's log, with its seq.
     room(app& a, std::string session_id, protocol::board board, session_meta meta,
-         std::vector<std::pair<std::string, std::uint64_t>> client_ops = {});
+         std::vector<std::pair<std::string, std::uint64_t>> client_ops = {},
+         std::unordered_map<std::string, std::string> photos = {});
 
     const std::string& id() const { return id_; }
     const std::string& join_code() const { return join_code_; }  // never changes
@@ -59,6 +62,21 @@ class room : public std::enable_shared_from_this<room> {
     void join(std::shared_ptr<ws_connection> conn, protocol::hello hello, bool facilitator);
     void submit(std::shared_ptr<ws_connection> conn, std::string op_id, protocol::op op);
     void leave(std::shared_ptr<ws_connection> conn);
+    // The participant a participant token stands for, by the seats the log
+    // holds (a seat not yet durable is not one). Blocking: it waits for the
+    // room's strand, so call it off the network threads (the HTTP API).
+    // nullopt also when the room did not answer within a second.
+    std::optional<std::string> participant_by_token(std::string_view token);
+    // Whether `viewer` (a participant id, or a facilitator) may see a photo
+    // of this session that `uploader` sent (uploader "" for a facilitator).
+    // Blocking, as participant_by_token.
+    bool may_see_photo(const std::string& viewer, bool facilitator, const std::string& photo,
+                       const std::string& uploader);
+
+    // A photo is stored (uploaded by `uploader`, "" for a facilitator): a
+    // note of theirs may now hold it. Posted to the strand.
+    void photo_added(std::string photo, std::string uploader);
+
     // Records everyone's departure, then closes every connection with `code`.
     void close_all(std::uint16_t code, std::string reason);
     // The session is being deleted: from now on nothing is appended to its
@@ -103,6 +121,8 @@ class room : public std::enable_shared_from_this<room> {
     void on_close_all(std::uint16_t code, const std::string& reason, bool record_departures);
 
     void enqueue(pending_op op);
+    // Why an op may not attach its photo (not this session's, not its author's).
+    std::optional<protocol::rejection> photo_refusal(const pending_op& p) const;
     void flush();
     void on_durable(batch& b, std::error_code ec);
     // Storage failed: everything queued is refused and the board goes back to the log.
@@ -127,6 +147,9 @@ class room : public std::enable_shared_from_this<room> {
     std::vector<joiner> joiners_;
     std::vector<pending_op> pending_;
     std::unordered_map<std::string, std::uint64_t> client_ops_;  // "<by>:<op_id>" -> seq
+    // The session's photos and who sent each ("" a facilitator): an op may
+    // attach one only if its author sent it (or, for a facilitator's, is one).
+    std::unordered_map<std::string, std::string> photos_;
     bool flush_posted_ = false;
     bool writing_ = false;            // a batch is in the durability stage
     std::deque<past_event> recent_;  // the resume window

@@ -47,6 +47,18 @@ void room::enqueue(pending_op op) {
     }
 }
 
+std::optional<protocol::rejection> room::photo_refusal(const pending_op& p) const {
+    const std::optional<std::string>* photo = nullptr;
+    if (const auto* add = std::get_if<protocol::ops::note_add>(&p.op)) photo = &add->photo;
+    if (const auto* attach = std::get_if<protocol::ops::note_photo>(&p.op)) photo = &attach->photo;
+    if (!photo || !*photo) return std::nullopt;  // no photo, or one detached
+    const auto it = photos_.find(**photo);
+    const bool allowed = it != photos_.end() &&
+                         (it->second == p.by || (it->second.empty() && protocol::is_facilitator(board_, p.by)));
+    if (allowed) return std::nullopt;
+    return protocol::rejection{wire_errc::unknown_photo, **photo};
+}
+
 void room::flush() {
     flush_posted_ = false;
     if (writing_) return;  // the batch in flight flushes again once durable
@@ -88,6 +100,11 @@ void room::flush() {
                                           "retention_days: at most " + std::to_string(app_.cfg.retention_days) +
                                               " on this server"};
             out.add(p.conn, shared_text(protocol::error_message(why, p.op_id)));
+            continue;
+        }
+        if (auto why = photo_refusal(p)) {
+            app_.metrics.ops_rejected_total.inc();
+            out.add(p.conn, shared_text(protocol::error_message(*why, p.op_id)));
             continue;
         }
         auto s = protocol::stamp(board_, std::move(p.op), now_ms(), p.by);

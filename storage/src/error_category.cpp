@@ -32,6 +32,8 @@ class storage_category_impl final : public std::error_category {
                 return "no space left on the storage device";
             case errc::not_empty:
                 return "the directory is not empty";
+            case errc::invalid_photo_id:
+                return "invalid photo id: expected 1 to 32 characters from [a-z0-9]";
         }
         return "unknown storage error";
     }

@@ -76,6 +76,25 @@ std::string session_key(std::string_view session, session_tag tag) {
     return key;
 }
 
+std::string photo_prefix(std::string_view session, std::string_view photo_id) {
+    std::string key(session);
+    key.append(photo_id);
+    key.push_back('/');
+    return key;
+}
+
+std::string photo_key(std::string_view session, std::string_view photo_id, char part) {
+    auto key = photo_prefix(session, photo_id);
+    key.push_back(part);
+    return key;
+}
+
+std::string photo_end(std::string_view session, std::string_view photo_id) {
+    auto key = photo_prefix(session, photo_id);
+    key.back() = static_cast<char>('/' + 1);
+    return key;
+}
+
 std::string session_end(std::string_view session) {
     std::string end(session);
     if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);

@@ -8,6 +8,10 @@
 //   op_ids       session | client op id               -> seq (8 bytes, big-endian)
 //   sessions     session | tag byte                   -> head (8 bytes BE) or metadata
 //   checkpoints  session | seq (8 bytes, big-endian)  -> checkpoint payload
+//   photos       session | photo id | '/' | part byte -> bytes of that part
+//                (part 'm' the caller's description, 'f' the image, 't' its
+//                thumbnail; '/' is in no photo id, so a photo's parts are the
+//                range [photo_prefix, photo_end))
 //
 // An op value is: varint length of the client op id | client op id | payload.
 // Big-endian sequence numbers make byte order equal numeric order.
@@ -34,6 +38,10 @@ std::string be64(std::uint64_t value);
 std::string seq_key(std::string_view session, std::uint64_t seq);
 std::string client_op_key(std::string_view session, std::string_view client_op_id);
 std::string session_key(std::string_view session, session_tag tag);
+
+std::string photo_key(std::string_view session, std::string_view photo_id, char part);
+std::string photo_prefix(std::string_view session, std::string_view photo_id);
+std::string photo_end(std::string_view session, std::string_view photo_id);
 
 // The first key after every key that starts with `session`. Valid because a
 // session id never ends with a 0xff byte.

@@ -266,6 +266,73 @@ class rocksdb_op_log final : public op_log {
         });
     }
 
+    std::error_code put_photo(std::string_view session, std::string_view photo_id,
+                              const photo& value) override {
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        if (!is_valid_photo_id(photo_id)) return errc::invalid_photo_id;
+        reopen_if_due();
+        return locked([&] {
+            rocksdb::WriteBatch batch;
+            const std::array<std::pair<char, const std::string*>, 3> parts{
+                {{'m', &value.meta}, {'f', &value.full}, {'t', &value.thumb}}};
+            for (const auto& [tag, bytes] : parts) {
+                const auto status = batch.Put(family(column::photos),
+                                              detail::photo_key(session, photo_id, tag), slice(*bytes));
+                if (!status.ok()) return to_error_code(status);
+            }
+            return write(write_options(), batch);
+        });
+    }
+
+    std::error_code get_photo(std::string_view session, std::string_view photo_id, photo_part part,
+                              std::optional<std::string>& out) const override {
+        out.reset();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        if (!is_valid_photo_id(photo_id)) return errc::invalid_photo_id;
+        const char tag = part == photo_part::meta ? 'm' : part == photo_part::full ? 'f' : 't';
+        return locked([&] {
+            std::string value;
+            const auto status = db_->Get(rocksdb::ReadOptions{}, family(column::photos),
+                                         detail::photo_key(session, photo_id, tag), &value);
+            if (status.IsNotFound()) return std::error_code{};
+            if (!status.ok()) return to_error_code(status);
+            out = std::move(value);
+            return std::error_code{};
+        });
+    }
+
+    std::error_code delete_photo(std::string_view session, std::string_view photo_id) override {
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        if (!is_valid_photo_id(photo_id)) return errc::invalid_photo_id;
+        reopen_if_due();
+        return locked([&] {
+            rocksdb::WriteBatch batch;
+            const auto status =
+                batch.DeleteRange(family(column::photos), detail::photo_prefix(session, photo_id),
+                                  detail::photo_end(session, photo_id));
+            if (!status.ok()) return to_error_code(status);
+            return write(write_options(), batch);
+        });
+    }
+
+    std::error_code list_photos(std::string_view session,
+                                std::vector<std::pair<std::string, std::string>>& out) const override {
+        out.clear();
+        if (!is_valid_session_id(session)) return errc::invalid_session_id;
+        const auto ec = locked([&] {
+            session_iterator it(*db_, family(column::photos), session);
+            for (it->Seek(slice(session)); it->Valid(); it->Next()) {
+                const auto key = view(it->key()).substr(session.size());
+                // Only the descriptions: "<id>/m".
+                if (key.size() < 3 || !key.ends_with("/m")) continue;
+                out.emplace_back(std::string(key.substr(0, key.size() - 2)), std::string(view(it->value())));
+            }
+            return to_error_code(it->status());
+        });
+        if (ec) out.clear();
+        return ec;
+    }
+
     std::error_code list_sessions(std::vector<std::string>& out) const override {
         out.clear();
         const auto ec = locked([&] { return do_list_sessions(out); });
@@ -591,7 +658,7 @@ class rocksdb_op_log final : public op_log {
         const std::string begin(session);
         const std::string end = detail::session_end(session);
         constexpr std::array data_families{column::ops, column::op_ids, column::sessions,
-                                           column::checkpoints};
+                                           column::checkpoints, column::photos};
 
         rocksdb::WriteBatch batch;
         for (const auto c : data_families) {
@@ -615,8 +682,19 @@ class rocksdb_op_log final : public op_log {
         const rocksdb::Slice begin_slice = slice(begin);
         const rocksdb::Slice end_slice = slice(end);
         for (const auto c : data_families) {
+            if (c == column::photos) continue;
             const auto status = db_->CompactRange(compact, family(c), &begin_slice, &end_slice);
             if (!status.ok()) return to_error_code(status);
+        }
+        // A blob file holds the photos of several sessions: it goes only once
+        // no key refers to it. Compacting the whole family with forced blob
+        // garbage collection moves every other session's photos to new blob
+        // files, so the old ones, with this session's bytes, are deleted.
+        // It rewrites every photo: fine for a rare request.
+        compact.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
+        compact.blob_garbage_collection_age_cutoff = 1.0;
+        if (auto ec = to_error_code(db_->CompactRange(compact, family(column::photos), nullptr, nullptr))) {
+            return ec;
         }
         return purge_obsolete_files();
     }

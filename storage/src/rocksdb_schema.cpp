@@ -8,7 +8,10 @@
 //   flushed is deleted and takes its payloads with it (see delete_session);
 // - one LRU block cache shared by all column families;
 // - bloom filters on the point-lookup families (op_ids, sessions); ops and
-//   checkpoints are only read by range.
+//   checkpoints are only read by range;
+// - photos (a few hundred kilobytes each) in blob files (RocksDB's integrated
+//   BlobDB): compactions move keys, not the images; deleting a session
+//   collects the garbage of every blob file (see delete_session).
 
 #include "rocksdb_schema.hpp"
 
@@ -70,6 +73,13 @@ std::vector<rocksdb::ColumnFamilyDescriptor> make_column_families() {
     families.emplace_back("op_ids", family_options(cache, true, 4 * mib));
     families.emplace_back("sessions", family_options(cache, true, 4 * mib));
     families.emplace_back("checkpoints", family_options(cache, false, 8 * mib));
+    auto photos = family_options(cache, true, 8 * mib);
+    photos.enable_blob_files = true;
+    photos.min_blob_size = 1024;  // the image parts; a photo's description stays in the SST
+    photos.blob_file_size = 64 * mib;
+    photos.blob_compression_type = rocksdb::kNoCompression;  // JPEG is compressed already
+    photos.enable_blob_garbage_collection = true;
+    families.emplace_back("photos", std::move(photos));
     return families;
 }
 

@@ -19,8 +19,9 @@ enum class column : std::size_t {
     op_ids,
     sessions,
     checkpoints,
+    photos,
 };
-inline constexpr std::size_t column_count = 5;
+inline constexpr std::size_t column_count = 6;
 
 rocksdb::DBOptions make_db_options(const options& opts);
 std::vector<rocksdb::ColumnFamilyDescriptor> make_column_families();

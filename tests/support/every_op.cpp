@@ -22,6 +22,9 @@ std::vector<op> every_op() {
                       false, std::string("s1"), 1u, geo_point{4885661, 235222, 12}},
         ops::note_add{"n4", "Un banc à l'ombre", color::green, {10, 20}, std::nullopt, false, std::nullopt,
                       0u, geo_point{-3386000, -18000000, 0}},
+        // With a photo.
+        ops::note_add{"n5", "Ce banc est cassé", color::yellow, {0, 0}, std::nullopt, false, std::string("s1"),
+                      std::nullopt, std::nullopt, std::string("k3v9q2m8x1c7b4n6")},
         ops::note_edit{"n1", "Un café des aidants 🙂"},
         ops::note_move{"n1", {-1000000, 1000000}},
         ops::note_color{"n1", color::purple},
@@ -73,6 +76,8 @@ std::vector<op> every_op() {
         ops::stop_delete{"s2"},
         ops::stop_go{std::string("s1")},
         ops::stop_go{std::nullopt},
+        ops::note_photo{"n5", std::string("a1b2c3d4e5f6g7h8")},
+        ops::note_photo{"n5", std::nullopt},
     };
 }
 

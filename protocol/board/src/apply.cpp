@@ -53,6 +53,7 @@ class applier {
         n.stop = o.stop;
         n.category = o.category;
         n.location = o.location;
+        n.photo = o.photo;
         auto& stored = b_.notes.emplace(o.note, std::move(n)).first->second;
         return note_audience(stored);
     }
@@ -324,6 +325,15 @@ class applier {
         if (!target) return target.error();
         if (o.stop && !b_.stops.count(*o.stop)) return rejection{errc::unknown_stop, *o.stop};
         (*target)->stop = o.stop;
+        return note_audience(**target);
+    }
+
+    result<audience> operator()(const ops::note_photo& o) {
+        // Whether the photo may be attached (it exists, its uploader is the
+        // op's author) is the server's to check: the photos are not in the log.
+        auto target = own_note(o.note);
+        if (!target) return target.error();
+        (*target)->photo = o.photo;
         return note_audience(**target);
     }
 

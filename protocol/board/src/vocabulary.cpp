@@ -22,7 +22,8 @@ constexpr std::array<std::string_view, std::variant_size_v<op>> kind_names = {
     "board.lock",         "timer.start",      "timer.stop",   "settings.set", "participant.join",
     "participant.rename", "participant.leave", "note.restore", "theme.restore", "action.add",
     "action.edit",        "action.delete",    "attendance.set", "board.arrange",
-    "note.stop",          "stop.add",         "stop.edit",    "stop.delete",  "stop.go"};
+    "note.stop",          "stop.add",         "stop.edit",    "stop.delete",  "stop.go",
+    "note.photo"};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> parse(const std::array<std::string_view, N>& names, std::string_view s) {

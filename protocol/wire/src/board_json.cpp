@@ -47,6 +47,7 @@ json note_json(const note& n) {
     if (n.stop) j["stop"] = *n.stop;
     if (n.category) j["category"] = *n.category;
     if (n.location) j["location"] = to_json(*n.location);
+    if (n.photo) j["photo"] = *n.photo;
     return j;
 }
 
@@ -171,6 +172,7 @@ note note_at(const json& nj) {
     if (auto it = nj.find("stop"); it != nj.end()) n.stop = it->get<std::string>();
     if (auto it = nj.find("category"); it != nj.end()) n.category = it->get<std::uint32_t>();
     if (auto it = nj.find("location"); it != nj.end()) n.location = geo_at(*it);
+    if (auto it = nj.find("photo"); it != nj.end()) n.photo = it->get<std::string>();
     return n;
 }
 

@@ -21,7 +21,7 @@ json or_null(const std::string* s) {
 
 }  // namespace
 
-json walk_geojson(const board& b) {
+json walk_geojson(const board& b, std::string_view photo_path) {
     std::vector<const stop*> route;
     for (const auto& [id, st] : b.stops) route.push_back(&st);
     std::sort(route.begin(), route.end(), [](const stop* x, const stop* y) { return x->created_seq < y->created_seq; });
@@ -59,6 +59,7 @@ json walk_geojson(const board& b) {
                            {"votes", total(n->votes)},
                            {"position", n->location ? "author" : "stop"}};
         if (n->location && n->location->accuracy) properties["accuracy_m"] = n->location->accuracy;
+        if (n->photo) properties["photo"] = std::string(photo_path) + *n->photo;
         features.push_back(feature(*where, std::move(properties)));
     }
     return {{"type", "FeatureCollection"}, {"features", std::move(features)}};

@@ -66,6 +66,11 @@ void describe(V& v, Op& o) {
         v.optional_id("stop", o.stop);
         v.count("category", o.category, {0, max_categories - 1});
         v.geo("location", o.location);
+        v.later();  // records written before photos end here
+        v.optional_id("photo", o.photo);
+    } else if constexpr (std::is_same_v<T, ops::note_photo>) {
+        v.id("note", o.note);
+        v.nullable_id("photo", o.photo);
     } else if constexpr (std::is_same_v<T, ops::note_stop>) {
         v.id("note", o.note);
         v.nullable_id("stop", o.stop);

@@ -81,6 +81,7 @@ constexpr field note_fields[] = {
     {"stop"},
     {"category"},
     {"location", rule::own_place},  // after "author": the author's view has it
+    {"photo"},  // follows the note: whoever sees the note
 };
 constexpr table note_table = table_of(note_fields);
 constexpr field deleted_fields[] = {{"deleted_seq"}};
@@ -157,8 +158,10 @@ constexpr table op_table = table_of(kind_fields);
 constexpr field note_op_fields[] = {{"note"}};
 constexpr field note_add_fields[] = {
     {"note"}, {"text"}, {"color"}, {"x"}, {"y"}, {"profile"}, {"stop"}, {"category"}, {"location", rule::own_place},
+    {"photo"},
 };
 constexpr field note_stop_fields[] = {{"note"}, {"stop"}};
+constexpr field note_photo_fields[] = {{"note"}, {"photo"}};
 constexpr field stop_fields_of_op[] = {{"stop"}, {"name"}, {"question"}, {"place"}};
 constexpr field stop_op_fields[] = {{"stop"}};
 constexpr field note_edit_fields[] = {{"note"}, {"text"}};
@@ -233,6 +236,7 @@ constexpr kind_table kind_tables[] = {
     {"stop.edit", table_of(stop_fields_of_op, &op_table)},
     {"stop.delete", table_of(stop_op_fields, &op_table)},
     {"stop.go", table_of(stop_op_fields, &op_table)},
+    {"note.photo", table_of(note_photo_fields, &op_table)},
 };
 
 // The table of the op `o` (its "kind"); a kind no table names keeps only

@@ -32,6 +32,8 @@ code_info info(wire_errc e) noexcept {
             return {"session_full", "this session has as many participants as it may take"};
         case wire_errc::corrupt_record:
             return {"corrupt_record", "an op-log record does not decode"};
+        case wire_errc::unknown_photo:
+            return {"unknown_photo", "no such photo of yours in this session: upload it first"};
     }
     return {"unknown_error", "unknown error"};
 }

@@ -118,6 +118,20 @@ struct backup_info {
     std::uint32_t files = 0;
 };
 
+// A photo of a session, as the caller made it: storage keeps the three parts
+// as opaque bytes. `meta` is the caller's small description (who uploaded
+// it); `full` and `thumb` are the image bytes, kept in blob files.
+struct photo {
+    std::string meta;
+    std::string full;
+    std::string thumb;
+};
+enum class photo_part { meta, full, thumb };
+
+// Photo ids are 1 to `photo_id_max` characters from [a-z0-9].
+inline constexpr std::size_t photo_id_max = 32;
+bool is_valid_photo_id(std::string_view id) noexcept;
+
 // Whether the op log can write, as last seen (see op_log::writable).
 struct write_health {
     bool writable = true;
@@ -176,11 +190,25 @@ class op_log {
     virtual std::error_code get_metadata(std::string_view session,
                                          std::optional<std::string>& out) const = 0;
 
+    // Photos: stored whole (the three parts in one write), read part by
+    // part, deleted whole. A photo id is checked (errc::invalid_photo_id).
+    // Putting an id that exists replaces it. Getting an unknown photo gives
+    // an empty `out` and success. A session's photos go with it
+    // (delete_session), and are not in its list of sessions.
+    virtual std::error_code put_photo(std::string_view session, std::string_view photo_id,
+                                      const photo& value) = 0;
+    virtual std::error_code get_photo(std::string_view session, std::string_view photo_id,
+                                      photo_part part, std::optional<std::string>& out) const = 0;
+    virtual std::error_code delete_photo(std::string_view session, std::string_view photo_id) = 0;
+    // Every photo of the session: its id and its `meta`, in id order.
+    virtual std::error_code list_photos(std::string_view session,
+                                        std::vector<std::pair<std::string, std::string>>& out) const = 0;
+
     // Every session that has metadata or records, in id order.
     virtual std::error_code list_sessions(std::vector<std::string>& out) const = 0;
 
     // Removes everything of the session (records, index, head, metadata,
-    // checkpoints), then flushes and compacts so that, when it returns, none of
+    // checkpoints, photos), then flushes and compacts so that, when it returns, none of
     // the session's payloads, metadata or checkpoints remain in any file of
     // the database directory (WAL, SST). Keys are different: the session id,
     // seqs and client op ids of file boundaries stay in the MANIFEST until the
@@ -240,6 +268,7 @@ enum class errc {
     busy,
     no_space,   // the disk is full; nothing was written
     not_empty,  // a restore into a directory that holds files
+    invalid_photo_id,
 };
 const std::error_category& storage_category() noexcept;
 std::error_code make_error_code(errc e) noexcept;

@@ -48,6 +48,7 @@ struct note {
     std::optional<std::string> stop;
     std::optional<std::uint32_t> category;
     std::optional<geo_point> location;
+    std::optional<std::string> photo;  // the id of a photo of this session
     bool operator==(const note&) const = default;
 };
 

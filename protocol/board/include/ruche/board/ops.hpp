@@ -117,6 +117,9 @@ struct note_add {
     std::optional<std::string> stop = std::nullopt;
     std::optional<std::uint32_t> category = std::nullopt;
     std::optional<geo_point> location = std::nullopt;
+    // A photo the author uploaded (POST /api/sessions/{id}/photos gave its
+    // id): the server checks it before the op is applied.
+    std::optional<std::string> photo = std::nullopt;
     bool operator==(const note_add&) const = default;
 };
 // Attaches a note to another stop of the walk, or to none.
@@ -124,6 +127,14 @@ struct note_stop {
     std::string note;
     std::optional<std::string> stop;
     bool operator==(const note_stop&) const = default;
+};
+// Attaches a photo to a note, or detaches it (a face, a licence plate): the
+// note's author or a facilitator. A detached photo is not shown any more; its
+// bytes go with the session.
+struct note_photo {
+    std::string note;
+    std::optional<std::string> photo;
+    bool operator==(const note_photo&) const = default;
 };
 struct note_edit {
     std::string note;
@@ -320,7 +331,7 @@ using op = std::variant<ops::note_add, ops::note_edit, ops::note_move, ops::note
                         ops::participant_rename, ops::participant_leave, ops::note_restore,
                         ops::theme_restore, ops::action_add, ops::action_edit, ops::action_delete,
                         ops::attendance_set, ops::board_arrange, ops::note_stop, ops::stop_add,
-                        ops::stop_edit, ops::stop_delete, ops::stop_go>;
+                        ops::stop_edit, ops::stop_delete, ops::stop_go, ops::note_photo>;
 
 // The wire name of an op, e.g. "note.add".
 std::string_view kind_name(const op& o) noexcept;

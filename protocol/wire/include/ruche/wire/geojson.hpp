@@ -13,6 +13,9 @@ namespace ruche::protocol {
 // author was, or else its stop's place ("position": "author" or "stop").
 // Notes say their text, stop, category, theme and dots, never who wrote
 // them. Coordinates are [longitude, latitude], as GeoJSON orders them.
-json walk_geojson(const board& b);
+// A note with a photo has "photo": `photo_path` followed by the photo's id
+// (the server gives "/api/sessions/{id}/photos/"; the URL wants the
+// facilitator's token, as the export itself does).
+json walk_geojson(const board& b, std::string_view photo_path = {});
 
 }  // namespace ruche::protocol

@@ -28,6 +28,7 @@ enum class wire_errc {
     session_full,         // the session has as many participants as it may
     corrupt_record,       // an op-log record that does not decode (never sent to a client)
     // 47 to 50 are the board's.
+    unknown_photo = 51,  // a note's photo that this session has not, or that its author did not send
 };
 
 const std::error_category& wire_category() noexcept;
