@@ -169,6 +169,8 @@ if (!sessionId || !token) {
     // The session's export: its whole log (and the state it folds into).
     const session = await (await api('minutes.json')).json();
     loadLog(session.log);
+    // A walk's stops and notes also go on a map.
+    $('download-geojson').hidden = Object.keys(session.state?.stops ?? {}).length === 0;
     timeline = timelineOf(log);
     $('slider').max = String(timeline.head);
     renderMarkers();

@@ -391,3 +391,37 @@ test('a brainstorm opens the "Parcours" panel from its tools', async ({ page, re
   await expect(open).toBeHidden();
   await expect(page.locator('#walk-section')).toBeVisible();
 });
+
+test('the replay of a walk offers its map as GeoJSON; a brainstorm\'s does not', async ({ browser, page, request }) => {
+  const session = await createSessionByApi(request, { title: 'Marche exploratoire', private_writing: false, categories: ['Atout', 'Difficulté'] });
+  await openBoard(page, session);
+  await addStop(page, STOPS[0]);
+  await page.getByRole('button', { name: 'Aller au premier arrêt' }).click();
+  const { context, page: phone } = await openPhone(browser, session.join_code);
+  try {
+    await phone.getByLabel('Joindre ma position').check();
+    await expect(phone.locator('#geo-status')).toHaveText('Position trouvée, à 12 m près.');
+    await writeWalkNote(phone, { text: AT_STOP_1, category: 'Atout' });
+  } finally {
+    await context.close();
+  }
+  await page.goto(serverUrl(`/rejouer#${session.session_id}:${session.facilitator_token}`));
+  const button = page.getByRole('button', { name: 'Carte du parcours (GeoJSON, pour QGIS ou uMap)' });
+  await expect(button).toBeVisible();
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(file.suggestedFilename()).toMatch(/\.geojson$/);
+  const map = JSON.parse(await (await import('node:fs/promises')).readFile(await file.path(), 'utf8'));
+  expect(map.type).toBe('FeatureCollection');
+  expect(map.features.map((f) => [f.properties.kind, f.geometry.coordinates])).toEqual([
+    ['stop', [2.36362, 48.86731]],
+    ['note', [2.36362, 48.8673]],
+  ]);
+  expect(map.features[1].properties).toMatchObject({ text: AT_STOP_1, stop: 'Place du marché', category: 'Atout', position: 'author' });
+
+  const brainstorm = await createSessionByApi(request, { title: 'Remue-méninges' });
+  // Another page: a change of fragment alone does not load the replay again.
+  const other = await page.context().newPage();
+  await other.goto(serverUrl(`/rejouer#${brainstorm.session_id}:${brainstorm.facilitator_token}`));
+  await expect(other.locator('#slider')).toHaveAttribute('max', /^[1-9]/);
+  await expect(other.getByRole('button', { name: 'Carte du parcours (GeoJSON, pour QGIS ou uMap)' })).toBeHidden();
+});
