@@ -158,7 +158,7 @@ TEST_CASE("security headers forbid inline scripts, framing and sniffing") {
     set_security_headers(h);  // setting twice must not duplicate
     const std::string csp(h["Content-Security-Policy"]);
     CHECK(csp ==
-          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
           "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
           "form-action 'self'");
     CHECK(csp.find("unsafe-inline") == std::string::npos);

@@ -141,9 +141,10 @@ std::optional<fs::path> resolve_static(const fs::path& root, std::string_view ta
 void set_security_headers(boost::beast::http::fields& h) {
     // No 'unsafe-inline' anywhere: the client has no inline scripts or
     // styles, so an injected one would not run. connect-src 'self' covers the
-    // same-origin WebSocket; data: images are ones the page builds itself.
+    // same-origin WebSocket; data: and blob: images are ones the page builds
+    // itself (a walk's photos are fetched with a token, then shown from a blob).
     h.set("Content-Security-Policy",
-          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
           "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
           "form-action 'self'");
     // URLs may carry tokens: never send them to another site.
