@@ -218,3 +218,65 @@ TEST_CASE("a deleted session's photos are gone from the disk", "[photos]") {
     CHECK(still.status == 200);
     CHECK(still.body == kept_full.body);
 }
+
+TEST_CASE("a note's photo over the WebSocket: the room checks whose it is; served as the note is seen; hidden by the facilitator",
+          "[photos]") {
+    temp_dir data;
+    std::string session_id, anne_token, bruno_token, anne_photo, note_id;
+    created s;
+    {
+        running_server srv(running_server::test_config(), &data);
+        s = create_session(srv.port(), {{"title", "Diagnostic en marchant"}});  // private writing
+        ws_client facilitator(srv.port());
+        facilitator.hello_facilitator(s.facilitator_token);
+        participant anne(srv.port(), s, "Anne");
+        participant bruno(srv.port(), s, "Bruno");
+        anne_token = anne.token;
+        bruno_token = bruno.token;
+        const auto other = create_session(srv.port(), {{"title", "Autre"}});
+        const auto foreign = upload(srv.port(), other, sample_image(200, 100), other.facilitator_token);
+
+        anne_photo = upload(srv.port(), s, phone_photo(800, 600), anne.token);
+        const auto bruno_photo = upload(srv.port(), s, sample_image(300, 300), bruno.token);
+        // Not hers, not this session's, no such photo: refused, nothing applied.
+        const auto note = [](const std::string& photo) {
+            return json{{"kind", "note.add"}, {"text", "Ce banc est cassé"}, {"color", "yellow"}, {"photo", photo}};
+        };
+        auto refused = anne.ws.op("a-1", note(bruno_photo));
+        CHECK(refused["type"] == "error");
+        CHECK(refused["code"] == "unknown_photo");
+        CHECK(anne.ws.op("a-2", note(foreign))["code"] == "unknown_photo");
+        CHECK(anne.ws.op("a-3", note("nosuchphoto0000a"))["code"] == "unknown_photo");
+        // Hers: taken at once after its upload.
+        const auto taken = anne.ws.op("a-4", note(anne_photo));
+        REQUIRE(taken["type"] == "ack");
+        note_id = "n" + taken["seq"].dump();
+        // A facilitator may not attach a participant's photo either; its own, yes.
+        CHECK(facilitator.op("f-1", {{"kind", "note.photo"}, {"note", note_id}, {"photo", bruno_photo}})["code"] ==
+              "unknown_photo");
+
+        // Private writing: Bruno does not see Anne's note, nor its photo.
+        CHECK(call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo, {}, bruno.token).status == 403);
+        // Revealed: the photo follows the note.
+        REQUIRE(facilitator.op("f-2", {{"kind", "phase.set"}, {"phase", "reveal"}})["type"] == "ack");
+        const auto shown = call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo + "/thumb", {}, bruno.token);
+        CHECK(shown.status == 200);
+        CHECK_FALSE(has_metadata(shown.body));
+        // Hidden by the facilitator (a face): Bruno no longer gets it; Anne, its uploader, still does.
+        REQUIRE(facilitator.op("f-3", {{"kind", "note.photo"}, {"note", note_id}, {"photo", nullptr}})["type"] ==
+                "ack");
+        const auto hidden = bruno.ws.until(
+            [](const json& m) { return m["type"] == "event" && m["op"]["kind"] == "note.photo"; });
+        REQUIRE(hidden);
+        CHECK((*hidden)["op"]["photo"].is_null());
+        CHECK(call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo, {}, bruno.token).status == 403);
+        CHECK(call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo, {}, anne.token).status == 200);
+    }
+    // After a restart, the room knows the session's photos again (from storage).
+    running_server srv(running_server::test_config(), &data);
+    ws_client anne(srv.port());
+    anne.send({{"type", "hello"}, {"join_code", s.join_code}, {"participant_token", anne_token}});
+    anne.expect("welcome");
+    CHECK(anne.op("a-5", {{"kind", "note.photo"}, {"note", note_id}, {"photo", anne_photo}})["type"] == "ack");
+    CHECK(call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo, {}, bruno_token).status == 200);
+}
