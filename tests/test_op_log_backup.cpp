@@ -153,3 +153,29 @@ TEST_CASE("a restore changes nothing where it would overwrite, and needs a backu
     CHECK(st::restore_backup(backups, (dir.path() / "data").string(), info) == st::errc::not_empty);
     CHECK(std::vector<fs::path>(fs::directory_iterator(busy), fs::directory_iterator()).size() == 1);
 }
+
+TEST_CASE("a backup keeps the photos, whose bytes are in blob files") {
+    temp_dir dir;
+    const auto data = (dir.path() / "data").string();
+    const auto backups = (dir.path() / "backups").string();
+    auto log = open_log(data);
+    append(*log, 1);
+    const st::photo photo{"{\"by\":\"p1\"}", std::string(400'000, 'f'), std::string(30'000, 't')};
+    REQUIRE_FALSE(log->put_photo(session, "photo1", photo));
+    st::backup_info taken;
+    REQUIRE_FALSE(log->backup(backups, 0, taken));
+    // The image went to a blob file, and the backup has it.
+    bool blob = false;
+    for (const auto& f : fs::recursive_directory_iterator(backups)) blob = blob || f.path().extension() == ".blob";
+    CHECK(blob);
+
+    const auto restored_dir = (dir.path() / "restored").string();
+    st::backup_info restored;
+    REQUIRE_FALSE(st::restore_backup(backups, restored_dir, restored));
+    auto copy = open_log(restored_dir);
+    std::optional<std::string> bytes;
+    REQUIRE_FALSE(copy->get_photo(session, "photo1", st::photo_part::full, bytes));
+    CHECK(bytes == photo.full);
+    REQUIRE_FALSE(copy->get_photo(session, "photo1", st::photo_part::thumb, bytes));
+    CHECK(bytes == photo.thumb);
+}
