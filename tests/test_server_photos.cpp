@@ -280,3 +280,25 @@ TEST_CASE("a note's photo over the WebSocket: the room checks whose it is; serve
     CHECK(anne.op("a-5", {{"kind", "note.photo"}, {"note", note_id}, {"photo", anne_photo}})["type"] == "ack");
     CHECK(call(srv.port(), http::verb::get, photos_of(s) + "/" + anne_photo, {}, bruno_token).status == 200);
 }
+
+TEST_CASE("a 12-megapixel phone photo of about 2 MB is taken in well under a few seconds", "[photos]") {
+    running_server srv;
+    const auto s = create_session(srv.port());
+    participant anne(srv.port(), s, "Anne");
+    auto photo = noisy_photo(4000, 3000, 6.0, 85);
+    photo = photo.substr(0, 2) + exif_segment() + photo.substr(2);
+    INFO(photo.size() << " bytes");
+    REQUIRE(photo.size() > 1'000'000);
+    REQUIRE(photo.size() <= 3 * 1024 * 1024);
+    const auto start = std::chrono::steady_clock::now();
+    const auto id = upload(srv.port(), s, photo, anne.token);
+    const auto took = std::chrono::steady_clock::now() - start;
+    WARN("upload of a 12 MP photo (" << photo.size() << " bytes) over loopback: "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    CHECK(took < std::chrono::seconds(5));
+    const auto full = call(srv.port(), http::verb::get, photos_of(s) + "/" + id, {}, anne.token);
+    REQUIRE(full.status == 200);
+    CHECK(image_size(full.body) == std::pair{1200, 1600});
+    CHECK_FALSE(has_metadata(full.body));
+    WARN("kept: " << full.body.size() << " bytes");
+}

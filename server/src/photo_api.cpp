@@ -152,6 +152,14 @@ http_response upload_photo(app& a, const http_request& request, const std::strin
         spdlog::error("cannot store a photo of session {}: {}", session_id, ec.message());
         return storage_unavailable(request, "the photo could not be saved, try again");
     }
+    // The session was deleted while the photo was being made: its deletion
+    // may have missed it, so it goes now.
+    if (asked.r->retired()) {
+        if (const auto ec = a.logs.log().delete_photo(session_id, id)) {
+            spdlog::error("cannot delete a photo of deleted session {}: {}", session_id, ec.message());
+        }
+        return json_error(request, http::status::not_found, "unknown_session", "no such session");
+    }
     // Before the answer: an op attaching it, sent once the answer is read,
     // finds it in the room.
     asked.r->photo_added(id, asked.who.participant);

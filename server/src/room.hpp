@@ -82,6 +82,7 @@ class room : public std::enable_shared_from_this<room> {
     // The session is being deleted: from now on nothing is appended to its
     // log (a write under way is waited for) and every connection is closed.
     void retire(std::uint16_t code, std::string reason);
+    bool retired() const { return retired_.load(); }
 
   private:
     struct member {
