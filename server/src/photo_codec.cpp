@@ -90,6 +90,10 @@ bool photo_codec_init() {
         // buffer must not be kept alive by a cached operation.
         vips_cache_set_max(0);
         vips_concurrency_set(2);
+        // A damaged upload makes libvips warn on stderr (a truncated JPEG...):
+        // the upload is answered with its error, the server's log stays clean.
+        g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO),
+                          [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
         return true;
     }();
     return started;
