@@ -1,12 +1,11 @@
 #include "room.hpp"
-
-#include <future>
 #include "ruche/wire/wire_errc.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <future>
 #include <set>
 #include <unordered_map>
 
