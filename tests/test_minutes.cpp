@@ -1250,3 +1250,37 @@ TEST_CASE("a walk as GeoJSON: its stops with a place, then its notes where their
     // A brainstorm has nothing to map.
     CHECK(walk_geojson(fixture().state)["features"].empty());
 }
+
+TEST_CASE("a walk's minutes show each stop's photos: in the HTML page and the ODT package, named in Markdown") {
+    auto s = walk_session();
+    // Reopened to add two notes with photos (the server checks the photo
+    // ids; the board does not).
+    append(s, "f1", ops::phase_set{phase::reveal});
+    ops::note_add with_photo{"n10", "Banc cassé", color::yellow, {0, 0}, std::nullopt};
+    with_photo.stop = "s1";
+    with_photo.photo = "k3v9q2m8";
+    append(s, "p1", with_photo);
+    with_photo.note = "n11";
+    with_photo.text = "Une photo que le serveur n'a plus";
+    with_photo.photo = "gone";
+    append(s, "p1", with_photo);
+    const minutes m = build_minutes(s.state, s.log);
+    minutes_pictures pictures;
+    pictures["k3v9q2m8"] = {std::string("\xFF\xD8\xFF\xE0jpeg", 8), 320, 240};
+    auto options = fr_options();
+    options.pictures = &pictures;
+
+    const auto html = minutes_html(m, options);
+    CHECK(contains(html, R"(<figure><img src="data:image/jpeg;base64,/9j/4GpwZWc=" width="320" height="240" alt="Photo jointe à l&apos;idée « Banc cassé »"><figcaption>Banc cassé</figcaption></figure>)"));
+    CHECK_FALSE(contains(html, "gone"));
+    CHECK(contains(minutes_markdown(m, options), "*Photo jointe à l'idée « Banc cassé »*"));
+    const auto odt = minutes_odt(m, options);
+    REQUIRE(odt.pictures.size() == 1);
+    CHECK(odt.pictures[0].first == "Pictures/k3v9q2m8.jpg");
+    CHECK(odt.pictures[0].second == pictures["k3v9q2m8"].jpeg);
+    CHECK(contains(odt.manifest_xml, R"(manifest:full-path="Pictures/k3v9q2m8.jpg" manifest:media-type="image/jpeg")"));
+    CHECK(contains(odt.content_xml, R"(<draw:image xlink:href="Pictures/k3v9q2m8.jpg")"));
+    CHECK(contains(odt.content_xml, R"(svg:width="6.00cm" svg:height="4.50cm")"));
+    // Without the pictures (a format that does not embed them), nothing is said of them.
+    CHECK_FALSE(contains(minutes_html(m, fr_options()), "<figure>"));
+}

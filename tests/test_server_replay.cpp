@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 
+#include "photo_samples.hpp"
 #include "server_harness.hpp"
 
 using namespace ruche::testing;
@@ -303,4 +304,19 @@ TEST_CASE("a walk over loopback: stops, the group moving, notes with a place, th
     const auto md = get_as(srv.port(), s, "minutes.md");
     CHECK(md.find("Arrêt 1 · Place du marché") != std::string::npos);
     CHECK(md.find("48.85661, 2.35222") != std::string::npos);
+
+    // A photo of the walk: in the printable minutes and the document.
+    const auto upload = http_call(srv.port(), http::verb::post, "/api/sessions/" + s.session_id + "/photos",
+                                  sample_image(800, 600), welcome["participant_token"].get<std::string>());
+    REQUIRE(upload.status == 201);
+    const std::string photo = upload.json_body()["photo"];
+    REQUIRE(phone.op("n-2", {{"kind", "note.add"}, {"text", "Banc cassé"}, {"color", "yellow"}, {"stop", stop},
+                             {"photo", photo}})["type"] == "ack");
+    const auto html = http_call(srv.port(), http::verb::get, "/api/sessions/" + s.session_id + "/minutes.html", {},
+                                s.facilitator_token);
+    CHECK(html.body.find("<figure><img src=\"data:image/jpeg;base64,/9j/") != std::string::npos);
+    CHECK(html.body.find("width=\"320\" height=\"240\"") != std::string::npos);
+    CHECK(std::string(html.headers["Content-Security-Policy"]).find("img-src data:") != std::string::npos);
+    const auto odt = get_as(srv.port(), s, "minutes.odt");
+    CHECK(odt.find("Pictures/" + photo + ".jpg") != std::string::npos);
 }

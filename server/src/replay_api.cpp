@@ -3,12 +3,16 @@
 #include <spdlog/spdlog.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
+#include <vector>
 
 #include "app.hpp"
 #include "file_name.hpp"
 #include "http_util.hpp"
+#include "photo_codec.hpp"
 #include "room.hpp"
 #include "ruche/board/fold.hpp"
 #include "ruche/minutes/minutes.hpp"
@@ -126,11 +130,12 @@ std::optional<std::string> zip_odt(const protocol::odt_parts& parts) {
         return std::nullopt;
     }
     zip_source_keep(buffer);
-    const std::pair<const char*, const std::string*> entries[] = {
+    std::vector<std::pair<const char*, const std::string*>> entries = {
         {"mimetype", &parts.mimetype},       {"META-INF/manifest.xml", &parts.manifest_xml},
         {"content.xml", &parts.content_xml}, {"styles.xml", &parts.styles_xml},
         {"meta.xml", &parts.meta_xml},
     };
+    for (const auto& [name, bytes] : parts.pictures) entries.emplace_back(name.c_str(), &bytes);
     bool ok = true;
     for (const auto& [name, data] : entries) {
         zip_source_t* s = zip_source_buffer(archive, data->data(), data->size(), 0);
@@ -140,9 +145,11 @@ std::optional<std::string> zip_odt(const protocol::odt_parts& parts) {
             ok = false;
             break;
         }
-        const bool first = std::string_view(name) == "mimetype";
+        // The mimetype first and stored, as OpenDocument asks; JPEGs are
+        // compressed already.
+        const bool stored = std::string_view(name) == "mimetype" || std::string_view(name).starts_with("Pictures/");
         zip_set_file_compression(archive, static_cast<zip_uint64_t>(index),
-                                 first ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+                                 stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
         zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), 0, 0);
     }
     if (!ok || zip_close(archive) < 0) {
@@ -254,6 +261,26 @@ http_response session_timeline(app& a, const http_request& request, const std::s
     return json_ok(request, body);
 }
 
+// The thumbnails of the photos the notes on the board hold, for the minutes
+// to embed. A photo that cannot be read is left out (the minutes still come).
+protocol::minutes_pictures thumbnails_of(app& a, const std::string& session_id, const protocol::board& board) {
+    protocol::minutes_pictures out;
+    for (const auto& [id, n] : board.notes) {
+        if (!n.photo || out.count(*n.photo)) continue;
+        std::optional<std::string> thumb, meta;
+        if (a.logs.log().get_photo(session_id, *n.photo, storage::photo_part::thumb, thumb) || !thumb) continue;
+        if (a.logs.log().get_photo(session_id, *n.photo, storage::photo_part::meta, meta) || !meta) continue;
+        // The thumbnail is the photo shrunk to thumb_long_side at most.
+        const json size = json::parse(*meta, nullptr, false);
+        const double width = size.is_object() ? size.value("width", 0.0) : 0.0;
+        const double height = size.is_object() ? size.value("height", 0.0) : 0.0;
+        const double scale = std::min(1.0, thumb_long_side / std::max({width, height, 1.0}));
+        out[*n.photo] = {std::move(*thumb), static_cast<std::uint32_t>(std::lround(width * scale)),
+                         static_cast<std::uint32_t>(std::lround(height * scale))};
+    }
+    return out;
+}
+
 http_response session_minutes(app& a, const http_request& request, const std::string& session_id,
                               std::string_view format) {
     std::string lang(query_param(request.target(), "lang").value_or("fr"));
@@ -275,6 +302,12 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     options.text = &*words;
     options.lang = lang;
     options.time_zone = session_time_zone(a, board);
+    // A walk's photos go in the printable minutes and the document.
+    protocol::minutes_pictures pictures;
+    if (format == "html" || format == "odt" || format == "md") {
+        pictures = thumbnails_of(a, session_id, board);
+        options.pictures = &pictures;
+    }
     const auto minutes = protocol::build_minutes(board, log, a.cfg.anonymity_threshold, a.cfg.retention_days);
     options.utc_offset_minutes = utc_offset_minutes(options.time_zone, minutes.start_time).value_or(0);
     // A pair, not a structured binding: clang 14 (the fuzz build) cannot
@@ -328,7 +361,7 @@ http_response session_minutes(app& a, const http_request& request, const std::st
     // The printable minutes carry their own stylesheet and run no script.
     if (format == "html") {
         res.set("Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors "
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors "
                 "'none'");
     }
     // The HTML is shown in the browser (to print it); the others are files.

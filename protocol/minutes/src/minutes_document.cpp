@@ -266,7 +266,25 @@ class layout {
             }
             auto& list = add(block::kind::numbered);
             for (const auto& n : st.notes) list.items.push_back(idea_item(n, false, false));
+            gallery(st.notes);
         }
+    }
+
+    // The photos of these ideas that the caller gave, in the ideas' order.
+    void gallery(const std::vector<minutes_note>& notes) {
+        const auto* given = t_.options().pictures;
+        if (!given) return;
+        std::vector<picture> shown;
+        for (const auto& n : notes) {
+            if (!n.photo) continue;
+            const auto it = given->find(*n.photo);
+            if (it == given->end() || it->second.jpeg.empty()) continue;
+            std::string caption = tidy(n.text);
+            std::string alt = t_("minutes.photo_alt", {{"text", caption}});
+            shown.push_back({&it->second, std::move(caption), std::move(alt), "Pictures/" + *n.photo + ".jpg"});
+        }
+        if (shown.empty()) return;
+        add(block::kind::gallery).pictures = std::move(shown);
     }
 
     // "Atout (2), Difficulté (3), sans catégorie (1)": the categories that

@@ -26,6 +26,15 @@ struct list_item {
     std::vector<line> details;  // a bulleted sub-list (other wordings)
 };
 
+// A photo in the minutes: its thumbnail, a caption (the note's text) and its
+// name inside an OpenDocument package.
+struct picture {
+    const minutes_picture* image = nullptr;
+    std::string caption;
+    std::string alt;   // what the image is, for those who cannot see it
+    std::string name;  // "Pictures/<id>.jpg"
+};
+
 struct table {
     std::vector<std::string> header;
     std::vector<bool> numeric;  // per column: right-aligned numbers
@@ -44,7 +53,8 @@ struct block {
         numbered,   // ordered list
         bullets,    // unordered list
         table,
-        rule,  // a separator before the footer
+        gallery,  // photos with their captions
+        rule,     // a separator before the footer
     };
     kind type = kind::paragraph;
     int level = 1;
@@ -52,6 +62,7 @@ struct block {
     line text;                     // title, heading, paragraph, quote
     std::vector<list_item> items;  // numbered, bullets
     detail::table grid;            // table
+    std::vector<picture> pictures;  // gallery
 };
 
 struct document {

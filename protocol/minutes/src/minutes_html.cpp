@@ -43,6 +43,10 @@ th, td { border: 1px solid #b5b5b5; padding: .3rem .7rem; text-align: left; vert
 thead th { background: #f0ede4; }
 tbody th { font-weight: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+.gallery { display: flex; flex-wrap: wrap; gap: .8rem; margin: .5rem 0 1rem; }
+figure { margin: 0; max-width: 12rem; }
+figure img { display: block; max-width: 100%; height: auto; border-radius: .3rem; }
+figcaption { font-size: .9rem; color: #3d3d3d; margin-top: .2rem; }
 footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid #b5b5b5; color: #4a4a4a; font-size: .9rem; }
 @page { size: A4; margin: 18mm 16mm 20mm; }
 @media print {
@@ -51,7 +55,7 @@ footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid #b5b5b5; 
   h2 { font-size: 15pt; margin-top: 14pt; }
   h3 { font-size: 12.5pt; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  li, tr, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  li, tr, blockquote, figure { break-inside: avoid; page-break-inside: avoid; }
   ul.summary, blockquote, thead th { background: none; }
   ul.summary { padding: 0; }
   footer { color: #000; }
@@ -161,9 +165,24 @@ class html_writer {
             case block::kind::table:
                 table(b.grid);
                 break;
+            case block::kind::gallery:
+                gallery(b);
+                break;
             case block::kind::rule:
                 break;
         }
+    }
+
+    // The page stays one file: each thumbnail is inside it, as a data: URL.
+    void gallery(const block& b) {
+        out_ += "<div class=\"gallery\">\n";
+        for (const auto& p : b.pictures) {
+            out_ += "<figure><img src=\"data:image/jpeg;base64," + detail::base64(p.image->jpeg) + "\" width=\"" +
+                    std::to_string(p.image->width) + "\" height=\"" + std::to_string(p.image->height) +
+                    "\" alt=\"" + xml_text(p.alt, quotes::escaped) + "\"><figcaption>" + xml_text(p.caption) +
+                    "</figcaption></figure>\n";
+        }
+        out_ += "</div>\n";
     }
 
     void quote(const block& b) {

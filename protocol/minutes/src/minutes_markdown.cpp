@@ -178,6 +178,10 @@ class markdown_writer {
             case block::kind::table:
                 table(b.grid);
                 break;
+            case block::kind::gallery:
+                // Plain text carries no image: it says which ideas have one.
+                for (const auto& p : b.pictures) out_ += inline_text({{p.alt, run::style::emphasis}}, "", true) + "\n";
+                break;
             case block::kind::rule:
                 out_ += "---\n";
                 break;

@@ -206,6 +206,7 @@ class builder {
             out.category = b_.settings.categories[*n.category];
         }
         out.location = n.location;
+        out.photo = n.photo;
         return out;
     }
 

@@ -3,8 +3,11 @@
 // a person editing the document in LibreOffice or Word finds "Heading 1",
 // "Text body" and so on.
 
+#include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "minutes_document.hpp"
 #include "minutes_text.hpp"
@@ -96,8 +99,18 @@ std::string_view style_of(block_role r) {
     }
 }
 
+// "4.50cm": two decimals, a point, whatever the locale.
+std::string centimetres(double cm) {
+    const auto hundredths = static_cast<long long>(std::lround(cm * 100));
+    const auto fraction = std::to_string(hundredths % 100);
+    return std::to_string(hundredths / 100) + "." + (fraction.size() < 2 ? "0" : "") + fraction + "cm";
+}
+
 class content_writer {
   public:
+    // The images the content refers to, for the package: name and bytes.
+    std::vector<std::pair<std::string, std::string>> pictures;
+
     std::string render(const detail::document& d) {
         std::string out(xml_declaration);
         out += "<office:document-content xmlns:office=\"" + std::string(ns_office) + "\"";
@@ -105,6 +118,9 @@ class content_writer {
         out += R"( xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0")";
         out += R"( xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0")";
         out += R"( xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0")";
+        out += R"( xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0")";
+        out += R"( xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0")";
+        out += R"( xmlns:xlink="http://www.w3.org/1999/xlink")";
         out += R"( office:version="1.3">)"
                "\n";
         out += R"(<office:automatic-styles>
@@ -161,8 +177,29 @@ class content_writer {
             case block::kind::table:
                 table(b.grid, out);
                 break;
+            case block::kind::gallery:
+                gallery(b, out);
+                break;
             case block::kind::rule:
                 break;  // the closing note has a rule above it
+        }
+    }
+
+    // Each photo 6 cm wide, in its own paragraph, its caption below it; the
+    // image itself goes in the package (`pictures`).
+    void gallery(const block& b, std::string& out) {
+        for (const auto& p : b.pictures) {
+            const double width_cm = 6.0;
+            const double height_cm =
+                p.image->width > 0 ? width_cm * p.image->height / p.image->width : width_cm * 0.75;
+            const std::string size = "svg:width=\"" + centimetres(width_cm) + "\" svg:height=\"" + centimetres(height_cm) + "\"";
+            out += "<text:p text:style-name=\"Text_20_body\"><draw:frame draw:name=\"" + xml_text(p.name, quotes::escaped) +
+                   "\" text:anchor-type=\"as-char\" " + size + "><draw:image xlink:href=\"" +
+                   xml_text(p.name, quotes::escaped) +
+                   "\" xlink:type=\"simple\" xlink:show=\"embed\" xlink:actuate=\"onLoad\"/><svg:desc>" +
+                   xml_text(p.alt) + "</svg:desc></draw:frame></text:p>\n";
+            out += paragraph("Ruche_20_Detail", {{p.caption}});
+            pictures.emplace_back(p.name, p.image->jpeg);
         }
     }
 
@@ -384,7 +421,7 @@ std::string meta_xml(const minutes& m, const detail::document& d, const minutes_
     return out;
 }
 
-std::string manifest_xml() {
+std::string manifest_xml(const std::vector<std::pair<std::string, std::string>>& pictures) {
     std::string out(xml_declaration);
     out +=
         R"(<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
@@ -392,8 +429,12 @@ std::string manifest_xml() {
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
 )";
+    for (const auto& [name, bytes] : pictures) {
+        out += "<manifest:file-entry manifest:full-path=\"" + xml_text(name, quotes::escaped) +
+               "\" manifest:media-type=\"image/jpeg\"/>\n";
+    }
+    out += "</manifest:manifest>\n";
     return out;
 }
 
@@ -404,8 +445,10 @@ odt_parts minutes_odt(const minutes& m, const minutes_options& options) {
     const language lang = language_of(options.lang);
     odt_parts parts;
     parts.mimetype = "application/vnd.oasis.opendocument.text";
-    parts.manifest_xml = manifest_xml();
-    parts.content_xml = content_writer().render(d);
+    content_writer content;
+    parts.content_xml = content.render(d);
+    parts.pictures = std::move(content.pictures);
+    parts.manifest_xml = manifest_xml(parts.pictures);
     parts.styles_xml = styles_xml(lang);
     parts.meta_xml = meta_xml(m, d, options, lang);
     return parts;

@@ -63,6 +63,9 @@ std::string format_degrees(std::int32_t units);
 std::string format_place(const geo_point& p);
 std::string map_link(const geo_point& p);
 
+// Standard base64 (RFC 4648, with padding), for images inside a document.
+std::string base64(std::string_view bytes);
+
 // The local ISO timestamp "2026-11-26T14:05:00" (no offset).
 std::string iso_local_datetime(std::int64_t ms, int utc_offset_minutes);
 

@@ -29,12 +29,23 @@ namespace ruche::protocol {
 // A missing key is rendered as the key itself, so it shows.
 using catalog = std::map<std::string, std::string, std::less<>>;
 
+// A photo's thumbnail as the minutes embed it: JPEG bytes and their size in pixels.
+struct minutes_picture {
+    std::string jpeg;
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+};
+// Photo id -> its thumbnail. The caller reads them (the minutes do no I/O);
+// a photo it did not give is left out of the minutes.
+using minutes_pictures = std::map<std::string, minutes_picture, std::less<>>;
+
 struct minutes_options {
     const catalog* text = nullptr;  // strings for the chosen language
     std::string lang = "fr";        // "fr" or "en": also drives date/number formatting
     int utc_offset_minutes = 60;    // local offset at the session's start (Europe/Paris: 60 or 120)
     std::size_t top_ideas = 5;
     std::string time_zone;  // the zone's IANA name, shown in the minutes ("": not shown)
+    const minutes_pictures* pictures = nullptr;  // photos' thumbnails, by id
 };
 
 // In an anonymous session no export ties an idea to a profile that fewer
@@ -70,6 +81,7 @@ struct minutes_note {
     std::optional<std::string> stop_name;
     std::optional<std::string> category;
     std::optional<geo_point> location;
+    std::optional<std::string> photo;  // its photo's id
     bool operator==(const minutes_note&) const = default;
 };
 
@@ -195,6 +207,8 @@ std::string minutes_csv(const minutes& m, const minutes_options& options);
 // "meta.xml".
 struct odt_parts {
     std::string mimetype, manifest_xml, content_xml, styles_xml, meta_xml;
+    // Embedded images: their path in the package ("Pictures/….jpg") and bytes.
+    std::vector<std::pair<std::string, std::string>> pictures;
 };
 odt_parts minutes_odt(const minutes& m, const minutes_options& options);
 
