@@ -33,7 +33,7 @@ export default defineConfig({
     {
       name: 'phone',
       use: { ...devices['Pixel 7'], browserName: 'chromium' },
-      testIgnore: /(session|offline|qr|walk)\.spec\.js$/,
+      testIgnore: /(session|offline|qr|walk|walk-photos)\.spec\.js$/,
     },
   ],
 });

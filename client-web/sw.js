@@ -4,11 +4,12 @@
 // cache only answers when the network does not.
 
 // Every module phone.js imports, directly or not, must be in SHELL.
-const CACHE = 'ruche-shell-v5';
+const CACHE = 'ruche-shell-v6';
 const SHELL = [
   '/phone.html', '/css/ruche.css', '/css/phone.css', '/favicon.svg',
   '/js/phone.js', '/js/connection.js', '/js/board-state.js', '/js/vocabulary.js', '/js/i18n.js', '/js/dom.js',
   '/js/results.js', '/js/phone-vote.js', '/js/phone-walk.js', '/js/walk.js', '/js/position.js',
+  '/js/phone-photo.js', '/js/photos.js', '/js/photo-store.js',
   '/i18n/fr.json', '/i18n/en.json',
 ];
 
@@ -24,7 +25,9 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  // Only the page's own files; the API and the WebSocket always go to the server.
+  // Only the page's own files; the API and the WebSocket always go to the
+  // server. Never a photo: they want a token, and stay out of this cache
+  // (a photo that waits to be uploaded is kept by js/photo-store.js).
   if (event.request.method !== 'GET' || url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   // Every join link /j/CODE is the same page.
   const key = url.pathname.startsWith('/j/') ? '/phone.html' : url.pathname;

@@ -65,17 +65,18 @@ function arrange(container, nodes) {
 // votes: whether counts show (not while a hidden vote goes on); ranks: the
 // places of the best notes and themes once it is over; walk: the labels of a
 // walk's notes (their category, their stop).
-function noteLook(n, free, { hidden, menu, votes, ranks, walk }) {
+function noteLook(n, free, { hidden, menu, votes, ranks, walk, photos }) {
   return {
     color: n.color, hidden, text: n.text, free, x: n.x, y: n.y,
     votes: votes ? n.vote_total : 0, rank: ranks.get(n.id) ?? 0, authors: n.merged.length + 1, menu,
     category: hidden ? '' : walk.category(n), stop: hidden ? '' : walk.stops.get(n.stop) ?? '',
+    photo: hidden || !photos ? '' : n.photo ?? '',
   };
 }
 
 const sameLook = (a, b) => Object.keys(a).every((key) => a[key] === b[key]);
 
-function createNote(n, menuButton) {
+function createNote(n, menuButton, photos) {
   const node = el('article');
   node.dataset.note = n.id;
   if (menuButton) node.tabIndex = 0;
@@ -83,7 +84,14 @@ function createNote(n, menuButton) {
     node, look: {}, content: el('span'), badges: el('div', { className: 'badges' }),
     votes: el('span', { className: 'votes' }), authors: el('span'), menu: menuButton?.() ?? null,
     stop: el('p', { className: 'walk-stop' }), category: el('span', { className: 'walk-category' }),
+    photo: null, photoImg: null,
   };
+  if (photos) {
+    // A walk's photo, small in the badges (the projector reads the text);
+    // a button, which opens it whole (js/board-photos.js).
+    parts.photoImg = el('img', { alt: '' });
+    parts.photo = el('button', { type: 'button', className: 'note-photo' }, parts.photoImg);
+  }
   node.append(parts.content, parts.badges);
   return parts;
 }
@@ -99,7 +107,7 @@ function drawTags(parts, look, was) {
 }
 
 // hidden: a private note without its text (the projector during private writing).
-function drawNote(parts, look) {
+function drawNote(parts, look, photos) {
   const { node, look: was } = parts;
   if (sameLook(look, was)) return;
   const tagged = Boolean(look.category || look.stop);
@@ -127,12 +135,18 @@ function drawNote(parts, look) {
     }
   }
   if ((look.votes !== was.votes || look.rank !== was.rank) && look.votes > 0) setVotes(parts.votes, look.votes, look.rank);
+  if (parts.photo && look.photo && (look.photo !== was.photo || look.text !== was.text)) {
+    parts.photoImg.alt = t('photo.alt', { text: look.text });
+    if (look.photo !== was.photo) photos.show(parts.photoImg, look.photo);
+  }
   if (look.authors !== was.authors && look.authors > 1) parts.authors.textContent = t('board.written_by', { n: look.authors });
-  // The badges in their order (dots, authors, menu): the menu button is never
+  // The badges in their order (dots, authors, photo, menu): the menu button is never
   // moved, so it keeps the focus.
   if (parts.menu) keep(parts.badges, parts.menu, look.menu);
-  keep(parts.badges, parts.authors, look.authors > 1, parts.menu);
-  keep(parts.badges, parts.votes, look.votes > 0, parts.authors.parentNode ? parts.authors : parts.menu);
+  if (parts.photo) keep(parts.badges, parts.photo, Boolean(look.photo), parts.menu);
+  keep(parts.badges, parts.authors, look.authors > 1, parts.photo?.parentNode ? parts.photo : parts.menu);
+  const afterVotes = [parts.authors, parts.photo].find((part) => part?.parentNode) ?? parts.menu;
+  keep(parts.badges, parts.votes, look.votes > 0, afterVotes);
   parts.look = look;
 }
 
@@ -184,8 +198,9 @@ function drawTheme(parts, th, plan, { votes, ranks, scores }) {
 }
 
 // menuButton: builds a note's "⋯" button (the live board); without it notes
-// are read-only (the replay) and not focusable.
-export function createWorldView(world, { menuButton = null } = {}) {
+// are read-only (the replay) and not focusable. photos: shows a walk's photos
+// ({ show(img, id) }, js/board-photos.js); without it notes show none.
+export function createWorldView(world, { menuButton = null, photos = null } = {}) {
   let notes = new Map();
   let themes = new Map();
   let language = null;
@@ -215,8 +230,8 @@ export function createWorldView(world, { menuButton = null } = {}) {
 
     const drawn = new Map();
     const noteNode = (n, free) => {
-      const parts = notes.get(n.id) ?? createNote(n, menuButton);
-      drawNote(parts, noteLook(n, free, { hidden, menu: Boolean(menuButton) && menu, walk, ...votes }));
+      const parts = notes.get(n.id) ?? createNote(n, menuButton, photos);
+      drawNote(parts, noteLook(n, free, { hidden, menu: Boolean(menuButton) && menu, walk, photos, ...votes }), photos);
       drawn.set(n.id, parts);
       return parts.node;
     };

@@ -17,6 +17,7 @@ import { askToDeleteSession } from './session-delete.js';
 import { createJoinPanel } from './board-join.js';
 import { createFocus } from './board-focus.js';
 import { createWalkPanel } from './board-walk.js';
+import { createBoardPhotos } from './board-photos.js';
 import { route, stopLabels, categoriesOf, categoryColor } from './walk.js';
 
 const $ = (id) => document.getElementById(id);
@@ -112,7 +113,12 @@ function menuButton() {
   return button;
 }
 
-const worldView = createWorldView($('world'), { menuButton });
+// A walk's photos, fetched with this board's token (js/board-photos.js).
+const photos = createBoardPhotos({
+  sessionId: () => connection?.sessionId, token: () => token, send,
+  noteOf: (id) => connection?.state?.notes[id],
+});
+const worldView = createWorldView($('world'), { menuButton, photos });
 
 // The controls' lists are drawn again only when what they show changed: on a
 // big board, every op would otherwise cost milliseconds for nothing (always,
@@ -170,6 +176,7 @@ function render() {
   // The menu shows a note's text: none for a private note on the projector.
   const hidden = textsHidden(state);
   worldView.render(state, { hidden, menu: !(hidden && projecting()) });
+  photos.keep(state);
   renderControls(state);
   walkPanel.update(state);
   if (changed('bin', [state.phase, state.deleted_notes, state.deleted_themes])) {
@@ -316,12 +323,16 @@ $('world').addEventListener('pointerdown', (e) => {
   e.stopPropagation();
 });
 $('world').addEventListener('keydown', (e) => {
+  // A photo's thumbnail is a button of its own: Enter opens the photo.
+  if (e.target.closest('.note-photo')) return;
   const note = e.target.closest('.board-note');
   if (note) onNoteKey(e, note.dataset.note);
 });
 $('world').addEventListener('click', (e) => {
   const button = e.target.closest('.note-menu-button');
   if (button) openMenu(button.closest('.board-note').dataset.note);
+  const thumb = e.target.closest('.note-photo');
+  if (thumb) photos.open(thumb.closest('.board-note').dataset.note, thumb);
 });
 
 function dragNote(node, e) {
@@ -477,6 +488,7 @@ function openMenu(noteId) {
     .map((o) => el('option', { value: o.id, textContent: o.text.slice(0, 80) })));
   $('menu-merge-go').disabled = $('menu-merge').options.length === 0;
   renderMenuStop(state, n);
+  $('menu-photo-part').hidden = !n.photo;
   $('note-menu').showModal();
 }
 
@@ -536,6 +548,15 @@ $('menu-delete').addEventListener('click', () => {
   menuNote = null;
   $('note-menu').close();
   undo.offer('note', n.id, n.text);
+});
+// A face or a number plate on a walk's photo: detached from the note, after
+// a confirmation (the photo is then shown to nobody but the facilitators).
+$('menu-photo-hide').addEventListener('click', () => {
+  const id = menuNote;
+  if (!id) return;
+  menuNote = null;
+  $('note-menu').close();
+  photos.askToHide(id, () => document.querySelector(`[data-note="${id}"]`)?.focus());
 });
 $('menu-stop-go').addEventListener('click', () => {
   const n = menuNote && connection.state.notes[menuNote];

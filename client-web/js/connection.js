@@ -70,6 +70,34 @@ export class Connection extends EventTarget {
     return entry.op_id;
   }
 
+  // Queues a note whose photo waits in this phone (js/photo-store.js under
+  // `photoKey`): it is held back until the photo is uploaded
+  // (photoUploaded), then sent with its photo's id, under the same op id.
+  sendAfterPhoto(op, photoKey) {
+    const entry = { op_id: newOpId(), op, photo_key: photoKey };
+    this.saved.outbox.push(entry);
+    this.persist();
+    this.emit('outbox');
+    return entry.op_id;
+  }
+
+  // The photo of a held-back note is on the server (its id), or could not
+  // go (null: the note goes without it). The note is sent now.
+  photoUploaded(opId, photoId) {
+    const entry = this.saved.outbox.find((e) => e.op_id === opId);
+    if (!entry || !entry.photo_key) return;
+    delete entry.photo_key;
+    if (photoId) entry.op = { ...entry.op, photo: photoId };
+    this.persist();
+    this.transmit(entry);
+    this.emit('outbox');
+  }
+
+  // The notes held back for their photo, in the order they were written.
+  get waitingForPhotos() {
+    return this.saved.outbox.filter((e) => e.photo_key);
+  }
+
   forget() {
     localStorage.removeItem(this.storageKey);
     this.saved = { outbox: [] };
@@ -87,6 +115,8 @@ export class Connection extends EventTarget {
     // A viewer (someone new to a closed session) may send nothing: whatever
     // waits in the outbox stays there, in case the person joins later.
     if (this.role === 'viewer') return;
+    // A note whose photo is not uploaded yet waits for it.
+    if (entry.photo_key) return;
     if (this.online && this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify({ type: 'op', op_id: entry.op_id, op: entry.op }));
     }

@@ -12,7 +12,9 @@ import { COLORS, LIMITS } from './vocabulary.js';
 import { renderResults } from './results.js';
 import { VoteList, voteItems, dotsLeft } from './phone-vote.js';
 import { createWalkFields } from './phone-walk.js';
-import { stopLabels, categoryLabel } from './walk.js';
+import { stopLabels, categoryLabel, isWalk } from './walk.js';
+import { createPhotoField, createPhotoSender, showLocalPhoto, releaseLocalPhotos } from './phone-photo.js';
+import { createPhotoCache } from './photos.js';
 
 const $ = (id) => document.getElementById(id);
 const code = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
@@ -29,6 +31,10 @@ let lastNote = null;     // { opId, refused }: the note just added, whose fate s
 let votes = null;        // the voting list (js/phone-vote.js), made when the vote first shows
 let shownMine = null;    // what "Mes notes" shows now, to draw it only when that changes
 const walk = createWalkFields(`${storageKey}.walk`);  // a walk's stop banner and note fields (js/phone-walk.js)
+const photoField = createPhotoField();  // a walk's note photo (js/phone-photo.js)
+let photoSender = null;  // uploads the photos of the notes that wait for theirs
+// One's own notes' photos from the server, with this phone's token.
+const photos = createPhotoCache({ sessionId: () => connection?.sessionId, token: () => connection?.saved.participant_token });
 
 
 async function fetchInfo() {
@@ -61,6 +67,11 @@ function renderColors() {
 
 function start(hello) {
   connection = new Connection({ hello, storageKey });
+  photoSender = createPhotoSender(connection, {
+    prefix: storageKey,
+    onRefused: (code) => { $('note-error').textContent = t(`photo.sent_without_${photoRefusal(code)}`); },
+  });
+  photoSender.tidy();
   let joinRefusal = '';  // said while the hello was refused for now
   connection.addEventListener('state', (e) => {
     if (e.detail?.event?.op?.kind === 'stop.go') walk.moved();
@@ -92,6 +103,7 @@ function start(hello) {
   $('join').hidden = true;
   $('board').hidden = false;
   connection.start();
+  photoSender.pump();
   render();
   // Offline from the very start (e.g. a reload without network): say so.
   setTimeout(() => { bannerDue = true; renderBanner(); }, 2500);
@@ -138,10 +150,18 @@ function renderBanner() {
   banner.hidden = !offline;
   if (offline) {
     // Notes only: a dot placed offline waits too, but is not a note.
+    // Photos are said apart: they are what takes long once back.
     const waiting = pendingAdds().length;
-    banner.textContent = waiting
-      ? t('phone.offline_pending', { n: waiting })
-      : t('phone.offline');
+    const photosWaiting = connection.waitingForPhotos.length;
+    if (photosWaiting) {
+      banner.textContent = t('phone.offline_pending_photos', {
+        notes: t('phone.notes_count', { n: waiting }), photos: t('phone.photos_count', { n: photosWaiting }),
+      });
+    } else {
+      banner.textContent = waiting
+        ? t('phone.offline_pending', { n: waiting })
+        : t('phone.offline');
+    }
   }
 }
 
@@ -187,6 +207,7 @@ function render() {
     // waiting in this phone are still shown, so nobody thinks they are lost.
     if (connection) {
       walk.render(null);
+      renderPhotoField();
       renderMine(null, null, false);
     }
     $('mine').hidden = visitor;
@@ -202,6 +223,7 @@ function render() {
   setText($('session-question'), state.settings.question);
   setText($('phase-message'), phaseMessage(state, viewer));
   walk.render(state);
+  renderPhotoField();
   // At a stop of a walk its banner says what matters now, on a small screen
   // where the writing field must stay in sight: the stop's question stands
   // for the session's, and "the ideas are on the board" goes.
@@ -228,6 +250,21 @@ function render() {
   $('mine').hidden = viewer || (closed && $('my-notes').childElementCount === 0);
 }
 
+// A photo with the note: on a walk only.
+function renderPhotoField() {
+  const on = Boolean(walk.walk) && isWalk(walk.walk);
+  $('photo-field').hidden = !on;
+  if (!on) photoField.clear();
+  $('photo-preview-img').alt = t('photo.preview_alt');
+}
+
+// What the phone says when a photo could not go (its note went without it).
+function photoRefusal(code) {
+  if (code === 'too_large' || code === 'too_many_pixels') return 'too_large';
+  if (code === 'not_an_image') return 'not_an_image';
+  return 'other';
+}
+
 function pendingAdds() {
   return connection.pending.filter((e) => e.op.kind === 'note.add');
 }
@@ -235,7 +272,7 @@ function pendingAdds() {
 // Kept on the phone, so that a reload without network still lists the notes
 // already sent, not "no note yet".
 function rememberMine(notes) {
-  const json = JSON.stringify(notes.map(({ id, text, color, stop, category }) => ({ id, text, color, stop, category })));
+  const json = JSON.stringify(notes.map(({ id, text, color, stop, category, photo }) => ({ id, text, color, stop, category, photo })));
   if (json === savedMine) return;
   savedMine = json;
   localStorage.setItem(mineKey, json);
@@ -255,19 +292,34 @@ function renderMine(state, me, canWrite) {
   const known = walk.walk;
   const labels = known ? stopLabels(known) : new Map();
   const tagsOf = (n) => walkTags(known, labels, n);
-  const shows = JSON.stringify([currentLanguage(), canWrite, editing, Boolean(state) && votesHidden(state),
-    mine.map((n) => [n.id, n.text, n.color, n.vote_total, tagsOf(n)]), adds.map((e) => [e.op.text, e.op.color, tagsOf(e.op)])]);
+  const shows = JSON.stringify([currentLanguage(), canWrite, editing, Boolean(state) && votesHidden(state), Boolean(connection?.sessionId),
+    mine.map((n) => [n.id, n.text, n.color, n.vote_total, tagsOf(n), n.photo]),
+    adds.map((e) => [e.op.text, e.op.color, tagsOf(e.op), e.photo_key, e.op.photo])]);
   if (shows === shownMine) return;
   shownMine = shows;
   const items = mine.map((n) => noteItem(n, canWrite, tagsOf(n)));
   for (const entry of adds) {
     items.push(el('li', { className: `note ${entry.op.color}` },
+      photoThumb(entry.op, entry.photo_key),
       entry.op.text,
       tagsLine(tagsOf(entry.op)),
       el('div', { className: 'meta pending', textContent: t('phone.pending') })));
   }
   $('my-notes').replaceChildren(...items);
+  // The photos no longer shown are let go.
+  photos.keepOnly(new Set([...mine.map((n) => n.photo), ...adds.map((e) => e.op.photo)].filter(Boolean)));
+  releaseLocalPhotos(new Set(adds.map((e) => e.photo_key).filter(Boolean)));
   $('mine-empty').hidden = items.length > 0;
+}
+
+// A note's photo, small, beside its text: the server's thumbnail, or the
+// phone's own copy while the photo waits to go (key).
+function photoThumb(n, key) {
+  if (!n.photo && !key) return null;
+  const img = el('img', { className: 'my-note-photo', alt: t('photo.alt', { text: n.text }) });
+  if (key) showLocalPhoto(img, key);
+  else photos.show(img, n.photo);
+  return img;
 }
 
 // On a walk, a note's category and stop ("Atout · Arrêt 2 · Place du
@@ -299,6 +351,8 @@ function noteItem(n, canWrite, tags) {
     queueMicrotask(() => area.focus());
     return li;
   }
+  const thumb = photoThumb(n);
+  if (thumb) li.append(thumb);
   li.append(n.text);
   if (tags) li.append(tagsLine(tags));
   if (n.vote_total > 0 && !votesHidden(connection.state)) li.append(el('div', { className: 'meta' }, t('phone.votes_received', { n: n.vote_total })));
@@ -319,12 +373,12 @@ function noteItem(n, canWrite, tags) {
 // again without what is gone, so that the note itself is never lost.
 function resendWithout(error) {
   const op = error.op;
-  const field = { unknown_stop: 'stop', unknown_category: 'category' }[error.code];
+  const field = { unknown_stop: 'stop', unknown_category: 'category', unknown_photo: 'photo' }[error.code];
   if (op?.kind !== 'note.add' || !field || !(field in op)) return false;
   const { [field]: _, ...rest } = op;
   const opId = connection.send(rest);
   if (lastNote?.opId === error.op_id) lastNote = { opId, refused: false };
-  $('note-error').textContent = t(field === 'stop' ? 'walk.resent_without_stop' : 'walk.resent_without_category');
+  $('note-error').textContent = t({ stop: 'walk.resent_without_stop', category: 'walk.resent_without_category', photo: 'photo.resent_without' }[field]);
   return true;
 }
 
@@ -362,11 +416,15 @@ $('note-form').addEventListener('submit', async (e) => {
   adding = true;
   $('note-submit').setAttribute('aria-disabled', 'true');
   const { fields, missedPlace } = await walk.noteFields();
-  adding = false;
-  $('note-submit').removeAttribute('aria-disabled');
   // No x and y: the phone knows nothing of the board's layout, and the server
   // then puts the note in the first free cell, never on top of another one.
-  const opId = connection.send({ kind: 'note.add', text, color, ...fields });
+  // Its photo, if one was chosen, goes first: the note waits for it (kept
+  // on the phone, which takes a moment).
+  const photo = $('photo-field').hidden ? null : photoField.take();
+  const op = { kind: 'note.add', text, color, ...fields };
+  const opId = photo ? await photoSender.queue(op, photo) : connection.send(op);
+  adding = false;
+  $('note-submit').removeAttribute('aria-disabled');
   lastNote = { opId, refused: false };
   walk.sent();
   if (missedPlace) $('note-error').textContent = t('walk.sent_without_place');
