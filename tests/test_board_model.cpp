@@ -954,3 +954,34 @@ TEST_CASE("a note's photo: set by note.add, detached by its author or a facilita
     REQUIRE(again.ok());
     CHECK(*again == s.b);
 }
+
+TEST_CASE("a walk's board tidied by stop: one column per stop in the route's order, then the notes at no stop") {
+    session s = walk();  // stops s1, s2 (in that order)
+    s.ok("p1", walk_note("n1", std::string("s2"), std::nullopt));
+    s.ok("p1", walk_note("n2", std::nullopt, std::nullopt));
+    s.ok("p1", walk_note("n3", std::string("s1"), std::nullopt));
+    s.ok("p1", walk_note("n4", std::string("s2"), std::nullopt));
+    s.ok("f1", ops::theme_create{"t1", "Se déplacer", {0, 0}});
+    s.ok("f1", ops::theme_create{"t2", "Se poser", {0, 0}});
+    s.ok("f1", ops::note_group{"n4", std::string("t2")});  // in a theme: its place is the theme's
+
+    const stamped_op tidy = stamp(s.b, ops::board_arrange{{}, {}, true}, 1'765'000'000'000, "f1");
+    const auto& placed = std::get<ops::board_arrange>(tidy.op);
+    CHECK(placed.by_stop == true);
+    CHECK(placed.notes == std::vector<placement>{{"n1", {spot_width, 0}},
+                                                 {"n2", {2 * spot_width, 0}},
+                                                 {"n3", {0, 0}}});
+    // Three columns (two stops, then "no stop"), then the themes.
+    const std::int32_t first = 3 * spot_width + theme_gap;
+    CHECK(placed.themes == std::vector<placement>{{"t1", {first, 0}}, {"t2", {first + theme_spot_width, 0}}});
+    REQUIRE(apply(s.b, tidy).ok());
+    CHECK(s.b.notes.at("n3").at == point{0, 0});
+
+    // Down its column, in the order they were written.
+    s.ok("f1", ops::note_group{"n4", std::nullopt});
+    const auto again = std::get<ops::board_arrange>(stamp(s.b, ops::board_arrange{{}, {}, true}, 0, "f1").op);
+    CHECK(std::find(again.notes.begin(), again.notes.end(), placement{"n4", {spot_width, spot_height}}) !=
+          again.notes.end());
+    // The usual tidy board does not know of stops.
+    CHECK_FALSE(std::get<ops::board_arrange>(stamp(s.b, ops::board_arrange{}, 0, "f1").op).by_stop);
+}

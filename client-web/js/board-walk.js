@@ -231,11 +231,16 @@ export function createWalkPanel({ send }) {
     go.setAttribute('aria-disabled', String(!next));
     setText($('walk-then'), next ? t('walk.then', { label: labels.get(next.id) }) : (current ? t('walk.last_stop') : ''));
     $('walk-end').hidden = !current;
+    $('walk-arrange').hidden = stops.length === 0;
+    $('walk-arrange-hint').hidden = stops.length === 0;
   }
   $('walk-next').addEventListener('click', () => {
     const next = state && nextStop(state);
     if (next) send({ kind: 'stop.go', stop: next.id });
   });
+  // The board read stop by stop: the server lays each stop's notes out in
+  // its column (board.arrange by_stop), so the replay shows it too.
+  $('walk-arrange').addEventListener('click', () => send({ kind: 'board.arrange', by_stop: true }));
   $('walk-end').addEventListener('click', () => {
     send({ kind: 'stop.go', stop: null });
     $('walk-next').focus();

@@ -425,3 +425,30 @@ test('the replay of a walk offers its map as GeoJSON; a brainstorm\'s does not',
   await expect(other.locator('#slider')).toHaveAttribute('max', /^[1-9]/);
   await expect(other.getByRole('button', { name: 'Carte du parcours (GeoJSON, pour QGIS ou uMap)' })).toBeHidden();
 });
+
+test('"Ranger par arrêt" lays the board out stop by stop, in the route\'s order', async ({ browser, page, request }) => {
+  const session = await createSessionByApi(request, { title: 'Marche exploratoire', private_writing: false, categories: ['Atout', 'Difficulté'] });
+  await openBoard(page, session);
+  await expect(page.getByRole('button', { name: 'Ranger par arrêt' })).toBeHidden();
+  for (const stop of STOPS.slice(0, 2)) await addStop(page, stop);
+  await page.getByRole('button', { name: 'Aller au premier arrêt' }).click();
+  const { context, page: phone } = await openPhone(browser, session.join_code);
+  try {
+    await writeWalkNote(phone, { text: 'Une fontaine', category: 'Atout' });
+    await page.getByRole('button', { name: 'Arrêt suivant' }).click();
+    await expect(phone.locator('#stop-banner')).toContainText('Arrêt 2');
+    await writeWalkNote(phone, { text: 'Pas d\'abri', category: 'Difficulté' });
+    await writeWalkNote(phone, { text: 'Un banc cassé', category: 'Difficulté' });
+  } finally {
+    await context.close();
+  }
+  await page.getByRole('button', { name: 'Ranger par arrêt' }).click();
+  await expect.poll(async () => {
+    const state = await sessionState(page.request, session);
+    return Object.values(state.notes).sort((a, b) => a.created_seq - b.created_seq).map((n) => [n.text, n.x, n.y]);
+  }).toEqual([['Une fontaine', 0, 0], ['Pas d\'abri', 300, 0], ['Un banc cassé', 300, 260]]);
+  // The board shows it as the server laid it out.
+  const left = async (text) => (await boardNote(page, text).boundingBox()).x;
+  await expect.poll(async () => (await left('Un banc cassé')) - (await left('Pas d\'abri'))).toBe(0);
+  expect(await left('Une fontaine')).toBeLessThan(await left('Pas d\'abri'));
+});

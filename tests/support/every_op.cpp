@@ -67,6 +67,7 @@ std::vector<op> every_op() {
         ops::attendance_set{profile::habitant, 0},
         ops::board_arrange{{{"n1", {0, 0}}, {"n2", {300, -260}}}, {{"t1", {1240, 0}}}},
         ops::board_arrange{},
+        ops::board_arrange{{{"n1", {0, 0}}}, {}, true},
         ops::note_stop{"n1", std::string("s2")},
         ops::note_stop{"n1", std::nullopt},
         ops::stop_add{"s1", "Place du marché", "Le trottoir permet-il de passer avec une poussette ?",

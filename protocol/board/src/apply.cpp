@@ -686,19 +686,35 @@ point theme_spot(const board& b) {
     return {static_cast<std::int32_t>(std::min<std::int64_t>(right, coordinate_limit)), 0};
 }
 
-ops::board_arrange arrangement(const board& b) {
+ops::board_arrange arrangement(const board& b, bool by_stop) {
     ops::board_arrange out;
+    if (by_stop) out.by_stop = true;
     const auto notes = by_creation(b.notes, true);
-    const auto columns = arrange_columns(notes.size());
-    for (std::size_t i = 0; i < notes.size(); ++i) {
-        const auto column = static_cast<std::int32_t>(i % static_cast<std::size_t>(columns));
-        const auto row = static_cast<std::int64_t>(i / static_cast<std::size_t>(columns));
-        // 20,000 notes at most (an import's limit) stay far within the limit.
-        out.notes.push_back({notes[i]->id, {column * spot_width,
-                                            static_cast<std::int32_t>(std::min<std::int64_t>(
-                                                row * spot_height, coordinate_limit))}});
+    // 20,000 notes at most (an import's limit) stay far within the limit.
+    const auto place = [&](const std::string& id, std::int64_t column, std::int64_t row) {
+        out.notes.push_back({id, {static_cast<std::int32_t>(std::min<std::int64_t>(column * spot_width, coordinate_limit)),
+                                  static_cast<std::int32_t>(std::min<std::int64_t>(row * spot_height, coordinate_limit))}});
+    };
+    std::int64_t columns = 0;
+    if (by_stop) {
+        const auto route = by_creation(b.stops, false);
+        std::map<std::string_view, std::size_t> column_of;
+        for (std::size_t i = 0; i < route.size(); ++i) column_of[route[i]->id] = i;
+        std::vector<std::int64_t> rows(route.size() + 1, 0);  // the last: at no stop
+        for (const auto* n : notes) {
+            const auto at = n->stop ? column_of.find(*n->stop) : column_of.end();
+            const auto column = at == column_of.end() ? route.size() : at->second;
+            place(n->id, static_cast<std::int64_t>(column), rows[column]++);
+        }
+        columns = std::max<std::int64_t>(1, static_cast<std::int64_t>(route.size()) + (rows.back() > 0 ? 1 : 0));
+    } else {
+        columns = arrange_columns(notes.size());
+        for (std::size_t i = 0; i < notes.size(); ++i) {
+            place(notes[i]->id, static_cast<std::int64_t>(i % static_cast<std::size_t>(columns)),
+                  static_cast<std::int64_t>(i / static_cast<std::size_t>(columns)));
+        }
     }
-    const std::int64_t first = std::int64_t{columns} * spot_width + theme_gap;
+    const std::int64_t first = columns * spot_width + theme_gap;
     const auto themes = by_creation(b.themes, false);
     for (std::size_t i = 0; i < themes.size(); ++i) {
         const auto x = first + static_cast<std::int64_t>(i) * theme_spot_width;
@@ -724,7 +740,9 @@ stamped_op stamp(const board& b, op o, std::int64_t time, std::string by) {
             create->place = false;
         }
     }
-    if (auto* arrange = std::get_if<ops::board_arrange>(&s.op)) *arrange = arrangement(b);
+    if (auto* arrange = std::get_if<ops::board_arrange>(&s.op)) {
+        *arrange = arrangement(b, arrange->by_stop.value_or(false));
+    }
     if (auto* action = std::get_if<ops::action_add>(&s.op)) action->action = "a" + seq;
     if (auto* stop = std::get_if<ops::stop_add>(&s.op)) stop->stop = "s" + seq;
     return s;

@@ -169,6 +169,8 @@ void describe(V& v, Op& o) {
     } else if constexpr (std::is_same_v<T, ops::board_arrange>) {
         v.placements("notes", "note", o.notes);
         v.placements("themes", "theme", o.themes);
+        v.later();  // records written before walks end here
+        v.flag("by_stop", o.by_stop);
     } else {
         static_assert(sizeof(T) == 0, "every op kind lists its fields here");
     }

@@ -194,6 +194,7 @@ constexpr table theme_place_table = table_of(theme_place_fields);
 constexpr field board_arrange_fields[] = {
     {"notes", rule::seen_notes, shape::list_of, &note_place_table},
     {"themes", rule::everyone, shape::list_of, &theme_place_table},
+    {"by_stop"},
 };
 
 struct kind_table {

@@ -211,8 +211,11 @@ point theme_spot(const board& b);
 // The tidy board ("Ranger"): the notes outside a theme in a grid of
 // `spot_width` × `spot_height` cells, in the order they were written, with
 // as many columns as suit a wide screen (at least `spot_columns`); then the
-// themes side by side in the order they were created.
-ops::board_arrange arrangement(const board& b);
+// themes side by side in the order they were created. `by_stop` (a walk):
+// one column per stop of the route, in its order, each stop's notes down
+// its column in the order they were written, then a column for the notes
+// at no stop; the themes after them.
+ops::board_arrange arrangement(const board& b, bool by_stop = false);
 
 // The stamp step: a client's op made a complete action, as the server logs
 // it, before `apply`: the next seq, the time and author given, the ids the

@@ -278,6 +278,9 @@ struct board_lock {
 struct board_arrange {
     std::vector<placement> notes;
     std::vector<placement> themes;
+    // On a walk: one column per stop, in the route's order (the client asks
+    // with "by_stop": true; the log keeps it).
+    std::optional<bool> by_stop = std::nullopt;
     bool operator==(const board_arrange&) const = default;
 };
 struct timer_start {
