@@ -19,6 +19,18 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
+namespace {
+
+// One upload of each kind at a time per address, a few on the server.
+constexpr http_connection::busy_answer import_busy{
+    "import_in_progress", "an import from this address is under way: wait for its answer",
+    "the server is importing other sessions, try again in a few seconds", "5"};
+constexpr http_connection::busy_answer upload_busy{
+    "upload_in_progress", "a photo from this address is being sent: wait for its answer",
+    "the server is receiving other photos, try again in a few seconds", "2"};
+
+}  // namespace
+
 http_connection::http_connection(net::ip::tcp::socket&& socket, app& a, connection_slot slot)
     : stream_(std::in_place_type<plain_stream>, std::move(socket)), app_(a), slot_(std::move(slot)) {
     beast::error_code ec;
@@ -86,7 +98,7 @@ void http_connection::do_read() {
                 // Refused before a byte of the body is read: 16 uploads at once
                 // would otherwise hold 16 × 32 MiB before any was looked at.
                 const auto verdict = self->app_.imports.enter(self->client_);
-                if (verdict != import_gate::verdict::admitted) return self->refuse_import(verdict);
+                if (verdict != import_gate::verdict::admitted) return self->refuse_busy(verdict, import_busy);
                 self->import_ = import_ticket(self->app_.imports, self->client_);
             } else if (is_photo_upload(req.method(), req.target()) &&
                        self->slot_.place() != connection_gate::place::overflow) {
@@ -95,7 +107,7 @@ void http_connection::do_read() {
                 const auto length = self->parser_->content_length();
                 if (length && *length > photo_upload_max) return self->on_read(http::error::body_limit, n);
                 const auto verdict = self->app_.photo_uploads.enter(self->client_);
-                if (verdict != import_gate::verdict::admitted) return self->refuse_upload(verdict);
+                if (verdict != import_gate::verdict::admitted) return self->refuse_busy(verdict, upload_busy);
                 self->upload_ = import_ticket(self->app_.photo_uploads, self->client_);
                 self->parser_->body_limit(photo_upload_max);
             } else {
@@ -223,26 +235,12 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
     });
 }
 
-void http_connection::refuse_import(import_gate::verdict why) {
-    const bool address = why == import_gate::verdict::address_busy;
-    auto res = address ? json_error(parser_->get(), http::status::too_many_requests,
-                                    "import_in_progress",
-                                    "an import from this address is under way: wait for its answer")
-                       : json_error(parser_->get(), http::status::service_unavailable, "busy",
-                                    "the server is importing other sessions, try again in a few seconds");
-    res.set(http::field::retry_after, "5");
-    res.keep_alive(false);  // the body is left unread
-    send(std::move(res));
-}
-
-void http_connection::refuse_upload(import_gate::verdict why) {
-    const bool address = why == import_gate::verdict::address_busy;
-    auto res = address ? json_error(parser_->get(), http::status::too_many_requests,
-                                    "upload_in_progress",
-                                    "a photo from this address is being sent: wait for its answer")
-                       : json_error(parser_->get(), http::status::service_unavailable, "busy",
-                                    "the server is receiving other photos, try again in a few seconds");
-    res.set(http::field::retry_after, "2");
+void http_connection::refuse_busy(import_gate::verdict why, const busy_answer& answer) {
+    auto res = why == import_gate::verdict::address_busy
+                   ? json_error(parser_->get(), http::status::too_many_requests, answer.address_code,
+                                answer.address_message)
+                   : json_error(parser_->get(), http::status::service_unavailable, "busy", answer.server_message);
+    res.set(http::field::retry_after, answer.retry_after);
     res.keep_alive(false);  // the body is left unread
     send(std::move(res));
 }

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
+#include <string_view>
 #include <optional>
 #include <variant>
 
@@ -25,6 +26,11 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     http_connection(boost::asio::ip::tcp::socket&& socket, app& a, connection_slot slot);
     void run();
 
+    // What a client is told when a gate refuses its upload before the body.
+    struct busy_answer {
+        std::string_view address_code, address_message, server_message, retry_after;
+    };
+
   private:
     using plain_stream = boost::beast::tcp_stream;
     using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
@@ -32,8 +38,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
     void on_detected(boost::beast::error_code ec, bool tls);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void refuse_import(import_gate::verdict why);
-    void refuse_upload(import_gate::verdict why);
+    void refuse_busy(import_gate::verdict why, const busy_answer& answer);
     void send(boost::beast::http::response<boost::beast::http::string_body> response);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
 
