@@ -10,8 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <memory>
-#include <string_view>
 #include <optional>
+#include <string_view>
 #include <variant>
 
 #include "connection_gate.hpp"
