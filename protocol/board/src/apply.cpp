@@ -697,16 +697,16 @@ ops::board_arrange arrangement(const board& b, bool by_stop) {
     };
     std::int64_t columns = 0;
     if (by_stop) {
-        const auto route = by_creation(b.stops, false);
+        const auto stops = route(b);
         std::map<std::string_view, std::size_t> column_of;
-        for (std::size_t i = 0; i < route.size(); ++i) column_of[route[i]->id] = i;
-        std::vector<std::int64_t> rows(route.size() + 1, 0);  // the last: at no stop
+        for (std::size_t i = 0; i < stops.size(); ++i) column_of[stops[i]->id] = i;
+        std::vector<std::int64_t> rows(stops.size() + 1, 0);  // the last: at no stop
         for (const auto* n : notes) {
             const auto at = n->stop ? column_of.find(*n->stop) : column_of.end();
-            const auto column = at == column_of.end() ? route.size() : at->second;
+            const auto column = at == column_of.end() ? stops.size() : at->second;
             place(n->id, static_cast<std::int64_t>(column), rows[column]++);
         }
-        columns = std::max<std::int64_t>(1, static_cast<std::int64_t>(route.size()) + (rows.back() > 0 ? 1 : 0));
+        columns = std::max<std::int64_t>(1, static_cast<std::int64_t>(stops.size()) + (rows.back() > 0 ? 1 : 0));
     } else {
         columns = arrange_columns(notes.size());
         for (std::size_t i = 0; i < notes.size(); ++i) {
@@ -721,6 +721,10 @@ ops::board_arrange arrangement(const board& b, bool by_stop) {
         out.themes.push_back({themes[i]->id, {static_cast<std::int32_t>(std::min<std::int64_t>(x, coordinate_limit)), 0}});
     }
     return out;
+}
+
+std::vector<const stop*> route(const board& b) {
+    return by_creation(b.stops, false);
 }
 
 stamped_op stamp(const board& b, op o, std::int64_t time, std::string by) {

@@ -217,12 +217,8 @@ class builder {
         if (b_.stops.empty() && m.categories.empty()) return;
         const auto categories = m.categories.size();
         m.category_totals.assign(categories, 0);
-        std::vector<const stop*> route;
-        for (const auto& [id, st] : b_.stops) route.push_back(&st);
-        std::sort(route.begin(), route.end(),
-                  [](const stop* a, const stop* b) { return a->created_seq < b->created_seq; });
         std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto* st : route) {
+        for (const auto* st : route(b_)) {
             index[st->id] = m.stops.size();
             m.stops.push_back({st->name, st->question, st->place, std::vector<std::uint32_t>(categories, 0), 0, {}});
         }

@@ -22,13 +22,10 @@ json or_null(const std::string* s) {
 }  // namespace
 
 json walk_geojson(const board& b, std::string_view photo_path) {
-    std::vector<const stop*> route;
-    for (const auto& [id, st] : b.stops) route.push_back(&st);
-    std::sort(route.begin(), route.end(), [](const stop* x, const stop* y) { return x->created_seq < y->created_seq; });
-
+    const auto stops = route(b);
     json features = json::array();
-    for (std::size_t i = 0; i < route.size(); ++i) {
-        const stop& st = *route[i];
+    for (std::size_t i = 0; i < stops.size(); ++i) {
+        const stop& st = *stops[i];
         if (!st.place) continue;
         features.push_back(feature(*st.place, {{"kind", "stop"},
                                                {"number", i + 1},

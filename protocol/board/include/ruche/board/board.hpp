@@ -217,6 +217,9 @@ point theme_spot(const board& b);
 // at no stop; the themes after them.
 ops::board_arrange arrangement(const board& b, bool by_stop = false);
 
+// A walk's route: its stops in the order they were added.
+std::vector<const stop*> route(const board& b);
+
 // The stamp step: a client's op made a complete action, as the server logs
 // it, before `apply`: the next seq, the time and author given, the ids the
 // server assigns (note n<seq>, theme t<seq>, action a<seq>), a free spot for
